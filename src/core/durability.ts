@@ -1,0 +1,23 @@
+// Memory or a data directory. With a data directory, the journal is opened, its records are
+// loaded into the services' collections, and every later write is journalled.
+import { Journal } from './journal.js';
+import { loadRecords, setChangeSink } from './state.js';
+
+let journal: Journal | undefined;
+
+/** Opens the journal in `dir` and loads what it holds; returns the number of records. */
+export function openDataDir(dir: string): number {
+  journal = new Journal(dir);
+  const n = loadRecords(journal.records());
+  setChangeSink(journal);
+  return n;
+}
+
+/** Resolves when every write so far is on disk (undefined: nothing to wait for). */
+export function commit(): Promise<void> | undefined { return journal?.commit(); }
+
+export function closeDataDir(): void {
+  setChangeSink(undefined);
+  journal?.close();
+  journal = undefined;
+}
