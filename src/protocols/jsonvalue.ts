@@ -1,0 +1,110 @@
+// JSON values <-> typed values by shape, shared by the json and rest-json codecs.
+// Incoming: timestamps (epoch seconds or ISO) -> Date, blobs (base64) -> Buffer, with the
+// type checks AWS's JSON services answer with SerializationException.
+import type { MemberRef, ServiceModel, Shape } from './model.js';
+import { formatTimestamp, parseTimestamp, shapeOf, timestampFormat, toBuffer } from './shapes.js';
+import { ServiceError } from '../core/errors.js';
+
+const kindOf = (v: unknown): string =>
+  v === null ? 'NULL_VALUE' : Array.isArray(v) ? 'START_ARRAY' : typeof v === 'object' ? 'START_OBJECT'
+    : typeof v === 'string' ? 'VALUE_STRING' : typeof v === 'number' ? (Number.isInteger(v) ? 'VALUE_NUMBER_INT' : 'VALUE_NUMBER_FLOAT')
+      : typeof v === 'boolean' ? (v ? 'VALUE_TRUE' : 'VALUE_FALSE') : 'VALUE_EMBEDDED_OBJECT';
+
+const serialization = (msg: string) => new ServiceError('SerializationException', msg, 400);
+
+function mismatch(v: unknown, want: string): ServiceError {
+  const k = kindOf(v);
+  if (k === 'START_OBJECT') return serialization('Start of structure or map found where not expected.');
+  if (k === 'START_ARRAY') return serialization('Start of list found where not expected');
+  return serialization(`${k === 'VALUE_STRING' ? 'STRING_VALUE' : k.startsWith('VALUE_NUMBER') ? 'NUMBER_VALUE' : k} can not be converted to ${want}`);
+}
+
+/** Converts a parsed JSON value to the typed value `shape` describes; throws SerializationException. */
+export function fromJson(model: ServiceModel, shape: Shape, v: unknown): unknown {
+  if (v === null || v === undefined) return undefined;
+  switch (shape.type) {
+    case 'structure': {
+      if (typeof v !== 'object' || Array.isArray(v)) throw mismatch(v, 'a Structure');
+      if (shape.document) return v;
+      const src = v as Record<string, unknown>;
+      const out: Record<string, unknown> = {};
+      for (const [name, ref] of Object.entries(shape.members ?? {})) {
+        const wire = ref.locationName ?? name;
+        if (src[wire] === undefined) continue;
+        const x = fromJson(model, shapeOf(model, ref), src[wire]);
+        if (x !== undefined) out[name] = x;
+      }
+      return out;
+    }
+    case 'list': {
+      if (!Array.isArray(v)) throw mismatch(v, 'a List');
+      const ms = shapeOf(model, shape.member!);
+      return v.map((x) => fromJson(model, ms, x) ?? null);
+    }
+    case 'map': {
+      if (typeof v !== 'object' || Array.isArray(v)) throw mismatch(v, 'a Map');
+      const vs = shapeOf(model, shape.value!);
+      const out: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = fromJson(model, vs, x) ?? null;
+      return out;
+    }
+    case 'string':
+      if (typeof v !== 'string') throw mismatch(v, 'a String');
+      return v;
+    case 'boolean':
+      if (typeof v !== 'boolean') throw mismatch(v, 'a Boolean');
+      return v;
+    case 'integer': case 'long':
+      if (typeof v !== 'number' || !Number.isInteger(v)) throw mismatch(v, shape.type === 'long' ? 'a Long' : 'an Integer');
+      if (shape.type === 'integer' && (v > 2147483647 || v < -2147483648)) throw serialization(`Numeric value (${v}) out of range of int`);
+      return v;
+    case 'float': case 'double': case 'bigdecimal': case 'biginteger':
+      if (typeof v === 'string' && ['NaN', 'Infinity', '-Infinity'].includes(v)) return Number(v);
+      if (typeof v !== 'number') throw mismatch(v, 'a Double');
+      return v;
+    case 'timestamp': {
+      const d = parseTimestamp(v);
+      if (!d) throw mismatch(v, 'a Timestamp');
+      return d;
+    }
+    case 'blob':
+      if (typeof v !== 'string') throw mismatch(v, 'a Blob');
+      return Buffer.from(v, 'base64');
+    default:
+      return v;
+  }
+}
+
+/** Converts a typed value to its JSON form; timestamps default to epoch seconds. */
+export function toJson(model: ServiceModel, shape: Shape, v: unknown, ref?: MemberRef): unknown {
+  if (v === null || v === undefined) return undefined;
+  switch (shape.type) {
+    case 'structure': {
+      if (shape.document) return v;
+      const src = v as Record<string, unknown>;
+      const out: Record<string, unknown> = {};
+      for (const [name, r] of Object.entries(shape.members ?? {})) {
+        if (r.location) continue; // bound to a header, status or URI (rest-json)
+        const x = toJson(model, shapeOf(model, r), src[name], r);
+        if (x !== undefined) out[r.locationName ?? name] = x;
+      }
+      return out;
+    }
+    case 'list': {
+      const ms = shapeOf(model, shape.member!);
+      return (v as unknown[]).map((x) => toJson(model, ms, x, shape.member) ?? null);
+    }
+    case 'map': {
+      const vs = shapeOf(model, shape.value!);
+      const out: Record<string, unknown> = {};
+      const entries = v instanceof Map ? [...v.entries()] : Object.entries(v as Record<string, unknown>);
+      for (const [k, x] of entries) out[k] = toJson(model, vs, x, shape.value) ?? null;
+      return out;
+    }
+    case 'timestamp': return formatTimestamp(v, timestampFormat(ref, shape, 'unixTimestamp'));
+    case 'blob': return toBuffer(v).toString('base64');
+    case 'float': case 'double':
+      return typeof v === 'number' && !Number.isFinite(v) ? String(v) : v;
+    default: return v;
+  }
+}

@@ -1,0 +1,106 @@
+// Model-driven XML writing, shared by the query, ec2 and rest-xml codecs, and XML reading
+// (fast-xml-parser) for request bodies.
+import { XMLParser } from 'fast-xml-parser';
+import type { MemberRef, ServiceModel, Shape } from './model.js';
+import { formatTimestamp, shapeOf, timestampFormat, toBuffer } from './shapes.js';
+
+export const escapeXml = (s: string): string =>
+  s.replace(/[&<>"'\r\u0085\u2028]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;',
+    '\r': '&#xD;', '\u0085': '&#x85;', '\u2028': '&#x2028;' })[c]!);
+
+export interface XmlFlavor {
+  /** Default timestamp format: iso8601 everywhere in XML protocols. */
+  timestamp?: string;
+}
+
+function scalar(model: ServiceModel, shape: Shape, ref: MemberRef | undefined, v: unknown, f: XmlFlavor): string {
+  switch (shape.type) {
+    case 'timestamp': return String(formatTimestamp(v, timestampFormat(ref, shape, f.timestamp ?? 'iso8601')));
+    case 'blob': return toBuffer(v).toString('base64');
+    case 'boolean': return v ? 'true' : 'false';
+    case 'float': case 'double':
+      return typeof v === 'number' && !Number.isFinite(v) ? (Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity') : String(v);
+    default: return escapeXml(String(v));
+  }
+}
+
+/** Writes the members of structure `shape` (without its own element). */
+export function xmlMembers(model: ServiceModel, shape: Shape, value: Record<string, unknown>, f: XmlFlavor, skipLocated = false): string {
+  let out = '';
+  for (const [name, ref] of Object.entries(shape.members ?? {})) {
+    const v = value[name];
+    if (v === undefined || v === null) continue;
+    if (skipLocated && ref.location) continue;
+    if (ref.xmlAttribute) continue;
+    out += xmlValue(model, ref, ref.locationName ?? name, v, f);
+  }
+  return out;
+}
+
+function attributes(shape: Shape, value: Record<string, unknown>): string {
+  let a = '';
+  for (const [name, ref] of Object.entries(shape.members ?? {})) {
+    const v = value[name];
+    if (ref.xmlAttribute && v !== undefined && v !== null) a += ` ${ref.locationName ?? name}="${escapeXml(String(v))}"`;
+  }
+  return a;
+}
+
+const nsAttr = (ns: { prefix?: string; uri: string } | undefined) =>
+  ns ? ` xmlns${ns.prefix ? ':' + ns.prefix : ''}="${escapeXml(ns.uri)}"` : '';
+
+/** Writes one value as element(s) named `name`. */
+export function xmlValue(model: ServiceModel, ref: MemberRef, name: string, v: unknown, f: XmlFlavor): string {
+  const shape = shapeOf(model, ref);
+  // The namespace may sit on the member or on the shape (S3's Grantee declares xmlns:xsi for xsi:type).
+  const ns = nsAttr(ref.xmlNamespace ?? shape.xmlNamespace);
+  switch (shape.type) {
+    case 'structure': {
+      const obj = v as Record<string, unknown>;
+      return `<${name}${ns}${attributes(shape, obj)}>${xmlMembers(model, shape, obj, f)}</${name}>`;
+    }
+    case 'list': {
+      const items = v as unknown[];
+      const member = shape.member!;
+      if (shape.flattened || ref.flattened) {
+        const inner = member.locationName ?? name;
+        return items.map((x) => xmlValue(model, member, inner, x, f)).join('');
+      }
+      const inner = member.locationName ?? 'member';
+      return `<${name}${ns}>${items.map((x) => xmlValue(model, member, inner, x, f)).join('')}</${name}>`;
+    }
+    case 'map': {
+      const entries = v instanceof Map ? [...v.entries()] : Object.entries(v as Record<string, unknown>);
+      const k = shape.key!.locationName ?? 'key';
+      const val = shape.value!.locationName ?? 'value';
+      const body = (e: [string, unknown]) => xmlValue(model, shape.key!, k, e[0], f) + xmlValue(model, shape.value!, val, e[1], f);
+      if (shape.flattened || ref.flattened) return entries.map((e) => `<${name}>${body(e)}</${name}>`).join('');
+      return `<${name}${ns}>${entries.map((e) => `<entry>${body(e)}</entry>`).join('')}</${name}>`;
+    }
+    default:
+      return `<${name}${ns}>${scalar(model, shape, ref, v, f)}</${name}>`;
+  }
+}
+
+export const XML_DECL = '<?xml version="1.0" encoding="UTF-8"?>';
+
+// Request bodies: elements only, text kept as strings, every element an array so that a
+// one-item list and a scalar look alike until the shape says which is which.
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@_',
+  removeNSPrefix: true,
+  parseTagValue: false,
+  parseAttributeValue: false,
+  trimValues: false,
+  isArray: () => true,
+  processEntities: true,
+  htmlEntities: false,
+});
+
+export type XmlNode = Record<string, unknown>;
+
+/** Parses an XML document; throws on malformed XML (the codec turns that into the protocol's error). */
+export function parseXml(text: string): XmlNode {
+  return parser.parse(text, true) as XmlNode;
+}
