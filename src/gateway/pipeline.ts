@@ -1,0 +1,259 @@
+// The request path, one direction, every stage named in order:
+//
+//   request:  cors → internal → auth → identify → operation → body → authenticate → decode
+//             → validate → dispatch → commit → encode
+//   error:    encodeError
+//   finally:  send → log
+//
+// A stage is a small function over the Exchange; one that answers the request itself sets
+// ex.response and the rest of the request stages are skipped.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import type { Exchange, GatewayOptions } from './exchange.js';
+import type { HttpResponse } from '../protocols/codec.js';
+import { ServiceError, internalFailure, notImplemented } from '../core/errors.js';
+import { requestId } from '../core/ids.js';
+import { log } from '../core/log.js';
+import { clock } from '../core/clock-instance.js';
+import { accountFor, findCredential, rootIdentity } from '../core/identity.js';
+import { loadModel } from '../protocols/model.js';
+import { shapeOf } from '../protocols/shapes.js';
+import { validate } from '../protocols/validate.js';
+import { serviceByName } from '../services/registry.js';
+import { codecFor } from './codecs.js';
+import { identify, pickByVersion, s3HostBucket } from './identify.js';
+import { expectedSignature, parseAmzDate, parseAuth } from './sigv4.js';
+import { internalRoute } from './internal-routes.js';
+import { readBody } from './body.js';
+import { decodeAwsChunked, isAwsChunked } from './chunked.js';
+import { validationError } from './errors-style.js';
+import { commit } from '../core/durability.js';
+
+type Stage = (ex: Exchange) => void | Promise<void>;
+
+const CORS_HEADERS = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'HEAD,GET,PUT,POST,DELETE,OPTIONS,PATCH',
+  'access-control-allow-headers': '*',
+  'access-control-expose-headers': '*',
+};
+
+/** Browsers' preflight requests are answered here; CORS headers go on every response in `send`. */
+const cors: Stage = (ex) => {
+  if (ex.req.method === 'OPTIONS' && ex.req.headers['access-control-request-method']) {
+    ex.label = 'cors.Preflight';
+    ex.response = { status: 200, headers: { ...CORS_HEADERS, 'access-control-max-age': '86400' } };
+  }
+};
+
+const internal: Stage = async (ex) => {
+  if (ex.req.path.startsWith('/_nimbus/') || ex.req.path === '/_nimbus') {
+    ex.label = `nimbus.${ex.req.path.slice(9) || 'root'}`;
+    ex.response = await internalRoute(ex);
+  }
+};
+
+const auth: Stage = (ex) => {
+  const a = parseAuth(ex.req);
+  if (a === 'malformed') {
+    throw new ServiceError('IncompleteSignature', 'Authorization header requires \'Credential\', \'Signature\' and \'SignedHeaders\' parameters.', 400);
+  }
+  ex.auth = a;
+};
+
+const identifyService: Stage = async (ex) => {
+  const host = String(ex.req.headers.host ?? '');
+  const s3 = s3HostBucket(host);
+  if (s3.bucket) ex.req.hostBucket = s3.bucket;
+  let found = identify(ex.req, ex.auth);
+  if (found && 'ambiguous' in found) {
+    await bufferBody(ex);
+    found = pickByVersion(ex.req, found.ambiguous);
+  }
+  if (!found) throw new ServiceError('UnrecognizedService', 'Nimbus could not tell which AWS service this request is for.', 400);
+  const { service, protocol } = found as { service: string; protocol: import('../protocols/model.js').Protocol };
+  ex.model = loadModel(service);
+  ex.protocol = protocol;
+  ex.codec = codecFor(protocol);
+  ex.label = service;
+  if (!ex.codec) throw new ServiceError('NotImplemented', `Nimbus does not speak the ${protocol} protocol of ${service} yet; use the json or query protocol.`, 501);
+  if (!ex.opts.enabled.has(service)) {
+    throw new ServiceError('NotImplemented', `Service ${service} is not enabled in this Nimbus (see --services).`, 501);
+  }
+  ex.service = serviceByName(service);
+};
+
+const operation: Stage = async (ex) => {
+  const codec = ex.codec!;
+  if (codec.bodyFirst) await bufferBody(ex);
+  const op = codec.resolve(ex.req, ex.model!);
+  if (!op) throw codec.unknownOperation(ex.req, ex.model!);
+  ex.op = op;
+  ex.label = `${ex.model!.name}.${op.name}`;
+};
+
+const body: Stage = async (ex) => {
+  if (ex.codec!.bodyFirst) return;
+  const chunked = isAwsChunked(ex.req.headers);
+  if (ex.codec!.streamsInput?.(ex.op!, ex.model!)) {
+    ex.req.stream = chunked ? decodeAwsChunked(ex.raw).body : ex.raw;
+    return;
+  }
+  await bufferBody(ex, chunked);
+};
+
+async function bufferBody(ex: Exchange, chunked = false): Promise<void> {
+  if (ex.bodyRead) return;
+  ex.bodyRead = true;
+  ex.req.body = await readBody(chunked ? decodeAwsChunked(ex.raw).body : ex.raw, ex.opts.maxBodyBytes);
+}
+
+function tokenError(ex: Exchange, kind: 'expired' | 'invalid' | 'signature' | 'missing'): ServiceError {
+  const s3 = ex.protocol === 'rest-xml';
+  switch (kind) {
+    case 'expired':
+      return s3 ? new ServiceError('ExpiredToken', 'The provided token has expired.', 400)
+        : new ServiceError(ex.protocol === 'query' || ex.protocol === 'ec2' ? 'ExpiredToken' : 'ExpiredTokenException',
+          'The security token included in the request is expired', ex.protocol === 'query' ? 403 : 400);
+    case 'invalid':
+      return s3 ? new ServiceError('InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.', 403)
+        : new ServiceError(ex.protocol === 'query' || ex.protocol === 'ec2' ? 'InvalidClientTokenId' : 'UnrecognizedClientException',
+          'The security token included in the request is invalid.', 403);
+    case 'missing':
+      return s3 ? new ServiceError('AccessDenied', 'Access Denied', 403)
+        : new ServiceError('MissingAuthenticationToken', 'Request is missing Authentication Token', 403);
+    default:
+      return new ServiceError('SignatureDoesNotMatch', s3
+        ? 'The request signature we calculated does not match the signature you provided. Check your key and signing method.'
+        : 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.', 403);
+  }
+}
+
+/** Account, region and caller; expired or revoked credentials; signatures when verifying. */
+const authenticate: Stage = (ex) => {
+  const a = ex.auth;
+  const keyId = a?.accessKeyId;
+  const accountId = accountFor(keyId);
+  const cred = keyId ? findCredential(keyId) : undefined;
+  const now = clock.now();
+  if (cred?.expiresAt !== undefined && cred.expiresAt <= now) throw tokenError(ex, 'expired');
+  if (cred && cred.active === false) throw tokenError(ex, 'invalid');
+  if (a?.presigned) {
+    const signedAt = parseAmzDate(a.amzDate);
+    if (signedAt !== undefined && a.expires !== undefined && signedAt + a.expires * 1000 < now) {
+      throw new ServiceError('AccessDenied', 'Request has expired', 403, ex.protocol === 'rest-xml'
+        ? { 'X-Amz-Expires': String(a.expires), Expires: new Date(signedAt + a.expires * 1000).toISOString(), ServerTime: new Date(now).toISOString() }
+        : {});
+    }
+  }
+  if (ex.opts.verifySignatures) {
+    const unsignedOk = ex.op?.authtype === 'none' || ex.op?.auth?.includes('smithy.api#noAuth') || ex.protocol === 'rest-xml';
+    if (!a) { if (!unsignedOk) throw tokenError(ex, 'missing'); }
+    else if (a.signature) {
+      // 'test' and account-selecting 12-digit key ids sign with the secret 'test'.
+      const secret = cred?.secretAccessKey ?? (a.accessKeyId === 'test' || /^\d{12}$/.test(a.accessKeyId) ? 'test' : undefined);
+      if (secret === undefined) throw tokenError(ex, 'invalid');
+      if (cred?.sessionToken && cred.sessionToken !== a.sessionToken) throw tokenError(ex, 'invalid');
+      if (expectedSignature(a, ex.req, ex.raw, secret) !== a.signature) throw tokenError(ex, 'signature');
+    }
+  }
+  ex.ctx = {
+    service: ex.model!.name,
+    operation: ex.op!.name,
+    accountId,
+    region: a?.region || 'us-east-1',
+    requestId: ex.requestId,
+    caller: cred ?? rootIdentity(accountId, keyId ?? ''),
+    protocol: ex.protocol!,
+    http: ex.req,
+    endpoint: `http://${ex.req.headers.host ?? 'localhost:4566'}`,
+  };
+};
+
+const decode: Stage = (ex) => { ex.input = ex.codec!.decode(ex.req, ex.op!, ex.model!); };
+
+const validateInput: Stage = (ex) => {
+  if (!ex.op!.input) return;
+  const violations = validate(ex.model!, shapeOf(ex.model!, ex.op!.input), ex.input);
+  if (violations.length) throw (ex.service!.validationError ?? validationError)(violations, ex.protocol!);
+};
+
+const dispatch: Stage = async (ex) => {
+  const handler = ex.service!.handlers[ex.op!.name];
+  if (!handler) throw notImplemented(ex.model!.name, ex.op!.name);
+  const out = handler(ex.ctx!, ex.input ?? {});
+  ex.output = out instanceof Promise ? await out : out;
+};
+
+/** With --data-dir, the journal holds every write before the 2xx goes out. */
+const commitState: Stage = () => commit();
+
+const encode: Stage = (ex) => {
+  ex.response = ex.codec!.encode(ex.output, ex.op!, ex.model!, { requestId: ex.requestId, service: ex.model!.name });
+};
+
+const requestStages: Stage[] = [cors, internal, auth, identifyService, operation, body, authenticate, decode, validateInput, dispatch, commitState, encode];
+
+function encodeError(ex: Exchange, e: unknown): HttpResponse {
+  let err: ServiceError;
+  if (e instanceof ServiceError) err = e;
+  else {
+    log.error(`${ex.label ?? 'request'} failed: ${(e as Error)?.stack ?? e}`);
+    err = internalFailure();
+  }
+  const ctx = { requestId: ex.requestId, service: ex.model?.name ?? 'unknown' };
+  if (ex.codec) {
+    try { return ex.codec.encodeError(err, ex.op, ex.model, ctx); } catch (e2) {
+      log.error(`encoding error ${err.code} failed: ${(e2 as Error).stack}`);
+    }
+  }
+  // No protocol known: the query protocol's error document, which most clients can read.
+  const body = `<?xml version="1.0" encoding="UTF-8"?><ErrorResponse><Error><Type>Sender</Type><Code>${err.code}</Code><Message>${err.message.replace(/[<&>]/g, (c) => `&#${c.charCodeAt(0)};`)}</Message></Error><RequestId>${ex.requestId}</RequestId></ErrorResponse>`;
+  return { status: err.status ?? 400, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': ex.requestId }, body };
+}
+
+function send(ex: Exchange, r: HttpResponse): void {
+  const res = ex.res;
+  const headers: Record<string, string | string[]> = ex.req.headers.origin ? { ...CORS_HEADERS, ...r.headers } : r.headers;
+  const head = ex.req.method === 'HEAD';
+  if (r.body instanceof Readable) {
+    res.writeHead(r.status, headers);
+    if (head) { r.body.destroy(); res.end(); return; }
+    r.body.on('error', (e) => { log.error(`response stream failed: ${e.message}`); res.destroy(e); });
+    r.body.pipe(res);
+    return;
+  }
+  const buf = r.body === undefined ? undefined : typeof r.body === 'string' ? Buffer.from(r.body) : r.body;
+  if (!('content-length' in headers)) headers['content-length'] = String(buf?.length ?? 0);
+  res.writeHead(r.status, headers);
+  res.end(head ? undefined : buf);
+}
+
+export function handle(raw: IncomingMessage, res: ServerResponse, opts: GatewayOptions): void {
+  const url = raw.url ?? '/';
+  const q = url.indexOf('?');
+  const query: [string, string][] = q < 0 ? [] : [...new URLSearchParams(url.slice(q + 1))];
+  const ex: Exchange = {
+    raw, res, opts, requestId: requestId(), started: performance.now(),
+    req: { method: raw.method ?? 'GET', path: q < 0 ? url : url.slice(0, q), query, headers: raw.headers, body: EMPTY },
+  };
+  run(ex).then((r) => finish(ex, r), (e) => finish(ex, encodeError(ex, e)));
+}
+
+const EMPTY = Buffer.alloc(0);
+
+async function run(ex: Exchange): Promise<HttpResponse> {
+  for (const stage of requestStages) {
+    const p = stage(ex);
+    if (p) await p;
+    if (ex.response) return ex.response;
+  }
+  return ex.response!;
+}
+
+function finish(ex: Exchange, r: HttpResponse): void {
+  try { send(ex, r); } catch (e) { log.error(`sending the response failed: ${(e as Error).stack}`); ex.res.destroy(); }
+  log.info(`${ex.label ?? 'unknown'} ${r.status} ${(performance.now() - ex.started).toFixed(1)}ms`);
+  // A body we never read (an early error) must not keep the socket waiting.
+  if (!ex.bodyRead && !ex.req.stream) ex.raw.resume();
+}
