@@ -1,12 +1,16 @@
 // Memory or a data directory. With a data directory, the journal is opened, its records are
 // loaded into the services' collections, and every later write is journalled.
-import { Journal } from './journal.js';
+import type { Journal } from './journal.js';
 import { loadRecords, setChangeSink } from './state.js';
 
 let journal: Journal | undefined;
 
-/** Opens the journal in `dir` and loads what it holds; returns the number of records. */
-export function openDataDir(dir: string): number {
+/**
+ * Opens the journal in `dir` and loads what it holds; returns the number of records. SQLite
+ * is loaded only here, so an in-memory Nimbus starts without it.
+ */
+export async function openDataDir(dir: string): Promise<number> {
+  const { Journal } = await import('./journal.js');
   journal = new Journal(dir);
   const n = loadRecords(journal.records());
   setChangeSink(journal);

@@ -21,7 +21,7 @@ import { shapeOf } from '../protocols/shapes.js';
 import { validate } from '../protocols/validate.js';
 import { serviceByName } from '../services/registry.js';
 import { codecFor } from './codecs.js';
-import { identify, pickByVersion, s3HostBucket } from './identify.js';
+import { identify, pickByVersion, s3HostBucket, type Identified } from './identify.js';
 import { expectedSignature, parseAmzDate, parseAuth } from './sigv4.js';
 import { internalRoute } from './internal-routes.js';
 import { readBody } from './body.js';
@@ -46,10 +46,10 @@ const cors: Stage = (ex) => {
   }
 };
 
-const internal: Stage = async (ex) => {
+const internal: Stage = (ex) => {
   if (ex.req.path.startsWith('/_nimbus/') || ex.req.path === '/_nimbus') {
     ex.label = `nimbus.${ex.req.path.slice(9) || 'root'}`;
-    ex.response = await internalRoute(ex);
+    return internalRoute(ex).then((r) => { ex.response = r; });
   }
 };
 
@@ -61,17 +61,22 @@ const auth: Stage = (ex) => {
   ex.auth = a;
 };
 
-const identifyService: Stage = async (ex) => {
+// Stages stay synchronous unless they must wait (for a body, a handler): every await costs.
+const identifyService: Stage = (ex) => {
   const host = String(ex.req.headers.host ?? '');
   const s3 = s3HostBucket(host);
   if (s3.bucket) ex.req.hostBucket = s3.bucket;
-  let found = identify(ex.req, ex.auth);
+  const found = identify(ex.req, ex.auth);
   if (found && 'ambiguous' in found) {
-    await bufferBody(ex);
-    found = pickByVersion(ex.req, found.ambiguous);
+    const candidates = found.ambiguous;
+    return bufferBody(ex).then(() => useService(ex, pickByVersion(ex.req, candidates)));
   }
+  useService(ex, found);
+};
+
+function useService(ex: Exchange, found: Identified | undefined): void {
   if (!found) throw new ServiceError('UnrecognizedService', 'Nimbus could not tell which AWS service this request is for.', 400);
-  const { service, protocol } = found as { service: string; protocol: import('../protocols/model.js').Protocol };
+  const { service, protocol } = found;
   ex.model = loadModel(service);
   ex.protocol = protocol;
   ex.codec = codecFor(protocol);
@@ -81,31 +86,41 @@ const identifyService: Stage = async (ex) => {
     throw new ServiceError('NotImplemented', `Service ${service} is not enabled in this Nimbus (see --services).`, 501);
   }
   ex.service = serviceByName(service);
+}
+
+const operation: Stage = (ex) => {
+  if (ex.codec!.bodyFirst && !ex.bodyRead) return bufferBody(ex).then(() => resolveOperation(ex));
+  resolveOperation(ex);
 };
 
-const operation: Stage = async (ex) => {
+function resolveOperation(ex: Exchange): void {
   const codec = ex.codec!;
-  if (codec.bodyFirst) await bufferBody(ex);
   const op = codec.resolve(ex.req, ex.model!);
   if (!op) throw codec.unknownOperation(ex.req, ex.model!);
   ex.op = op;
   ex.label = `${ex.model!.name}.${op.name}`;
-};
+}
 
-const body: Stage = async (ex) => {
+const body: Stage = (ex) => {
   if (ex.codec!.bodyFirst) return;
   const chunked = isAwsChunked(ex.req.headers);
   if (ex.codec!.streamsInput?.(ex.op!, ex.model!)) {
-    ex.req.stream = chunked ? decodeAwsChunked(ex.raw).body : ex.raw;
+    if (!chunked) { ex.req.stream = ex.raw; return; }
+    const decoded = decodeAwsChunked(ex.raw);
+    ex.req.stream = decoded.body;
+    ex.req.trailers = decoded.trailers;
     return;
   }
-  await bufferBody(ex, chunked);
+  return bufferBody(ex, chunked);
 };
 
 async function bufferBody(ex: Exchange, chunked = false): Promise<void> {
   if (ex.bodyRead) return;
   ex.bodyRead = true;
-  ex.req.body = await readBody(chunked ? decodeAwsChunked(ex.raw).body : ex.raw, ex.opts.maxBodyBytes);
+  if (!chunked) { ex.req.body = await readBody(ex.raw, ex.opts.maxBodyBytes); return; }
+  const decoded = decodeAwsChunked(ex.raw);
+  ex.req.body = await readBody(decoded.body, ex.opts.maxBodyBytes);
+  ex.req.trailers = decoded.trailers;
 }
 
 function tokenError(ex: Exchange, kind: 'expired' | 'invalid' | 'signature' | 'missing'): ServiceError {
@@ -178,11 +193,12 @@ const validateInput: Stage = (ex) => {
   if (violations.length) throw (ex.service!.validationError ?? validationError)(violations, ex.protocol!);
 };
 
-const dispatch: Stage = async (ex) => {
+const dispatch: Stage = (ex) => {
   const handler = ex.service!.handlers[ex.op!.name];
   if (!handler) throw notImplemented(ex.model!.name, ex.op!.name);
   const out = handler(ex.ctx!, ex.input ?? {});
-  ex.output = out instanceof Promise ? await out : out;
+  if (out instanceof Promise) return out.then((o) => { ex.output = o; });
+  ex.output = out;
 };
 
 /** With --data-dir, the journal holds every write before the 2xx goes out. */
@@ -223,10 +239,12 @@ function send(ex: Exchange, r: HttpResponse): void {
     r.body.pipe(res);
     return;
   }
-  const buf = r.body === undefined ? undefined : typeof r.body === 'string' ? Buffer.from(r.body) : r.body;
-  if (!('content-length' in headers)) headers['content-length'] = String(buf?.length ?? 0);
+  // A string body goes out in the same write as the headers (Node joins them; a Buffer
+  // would cost a second writev), which matters for small JSON/XML answers.
+  const len = r.body === undefined ? 0 : typeof r.body === 'string' ? Buffer.byteLength(r.body) : r.body.length;
+  if (!('content-length' in headers)) headers['content-length'] = String(len);
   res.writeHead(r.status, headers);
-  res.end(head ? undefined : buf);
+  res.end(head ? undefined : r.body);
 }
 
 export function handle(raw: IncomingMessage, res: ServerResponse, opts: GatewayOptions): void {

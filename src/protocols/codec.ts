@@ -18,6 +18,8 @@ export interface HttpRequest {
   body: Buffer;
   /** The body as a stream, for operations whose payload streams (S3 PutObject, UploadPart). */
   stream?: Readable;
+  /** Trailing headers of an aws-chunked body (e.g. x-amz-checksum-crc32), once the stream ended. */
+  trailers?: () => Record<string, string>;
   /** Bucket taken from a virtual-hosted S3 host name, prepended to the path for routing. */
   hostBucket?: string;
 }

@@ -10,8 +10,19 @@ import { XML_DECL, escapeXml, xmlMembers, xmlValue } from './xml.js';
 
 type Params = Map<string, string>;
 
+// Parsed once per request (resolve and decode both need them); a body read later invalidates.
+const parsed = new WeakMap<HttpRequest, { body: Buffer; params: Params }>();
+
 /** Query parameters of the request: the query string, then a form-encoded body. */
 export function queryParams(req: HttpRequest): Params {
+  const hit = parsed.get(req);
+  if (hit && hit.body === req.body) return hit.params;
+  const params = readParams(req);
+  parsed.set(req, { body: req.body, params });
+  return params;
+}
+
+function readParams(req: HttpRequest): Params {
   const p: Params = new Map(req.query);
   const ct = String(req.headers['content-type'] ?? '');
   if (req.body.length && (ct === '' || ct.startsWith('application/x-www-form-urlencoded'))) {

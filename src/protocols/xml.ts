@@ -1,6 +1,7 @@
 // Model-driven XML writing, shared by the query, ec2 and rest-xml codecs, and XML reading
 // (fast-xml-parser) for request bodies.
-import { XMLParser } from 'fast-xml-parser';
+import { createRequire } from 'node:module';
+import type { XMLParser as XMLParserType } from 'fast-xml-parser';
 import type { MemberRef, ServiceModel, Shape } from './model.js';
 import { formatTimestamp, shapeOf, timestampFormat, toBuffer } from './shapes.js';
 
@@ -85,8 +86,10 @@ export function xmlValue(model: ServiceModel, ref: MemberRef, name: string, v: u
 export const XML_DECL = '<?xml version="1.0" encoding="UTF-8"?>';
 
 // Request bodies: elements only, text kept as strings, every element an array so that a
-// one-item list and a scalar look alike until the shape says which is which.
-const parser = new XMLParser({
+// one-item list and a scalar look alike until the shape says which is which. The parser is
+// loaded on first use (its bundled CommonJS build), keeping it off the start-up path.
+let parser: XMLParserType | undefined;
+const parserOptions = {
   ignoreAttributes: false,
   attributeNamePrefix: '@_',
   removeNSPrefix: true,
@@ -96,11 +99,15 @@ const parser = new XMLParser({
   isArray: () => true,
   processEntities: true,
   htmlEntities: false,
-});
+};
 
 export type XmlNode = Record<string, unknown>;
 
 /** Parses an XML document; throws on malformed XML (the codec turns that into the protocol's error). */
 export function parseXml(text: string): XmlNode {
+  if (!parser) {
+    const { XMLParser } = createRequire(import.meta.url)('fast-xml-parser') as typeof import('fast-xml-parser');
+    parser = new XMLParser(parserOptions);
+  }
   return parser.parse(text, true) as XmlNode;
 }
