@@ -1,0 +1,37 @@
+// What a service is: a name, a table of handlers by operation name, and optionally
+// in-process-only handlers other services may call. Operations without a handler answer
+// 501 NotImplemented.
+import type { HttpRequest } from '../protocols/codec.js';
+import type { Credential } from '../core/identity.js';
+import type { Violation } from '../protocols/validate.js';
+import type { ServiceError } from '../core/errors.js';
+import type { Protocol } from '../protocols/model.js';
+
+export interface RequestContext {
+  service: string;
+  operation: string;
+  accountId: string;
+  region: string;
+  requestId: string;
+  /** Who is calling: a registered credential, or the account root for unknown keys. */
+  caller: Credential;
+  /** The protocol the request came in (SQS answers json and query). */
+  protocol: Protocol;
+  /** The HTTP request (headers, host), absent for in-process calls. */
+  http?: HttpRequest;
+  /** The endpoint clients reach Nimbus at, e.g. http://localhost:4566 (queue URLs use it). */
+  endpoint: string;
+}
+
+// Handlers are typed per operation through the generated types (src/protocols/types/*).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Handler = (ctx: RequestContext, input: any) => unknown | Promise<unknown>;
+
+export interface Service {
+  name: string;
+  handlers: Record<string, Handler>;
+  /** Handlers only other services can call, through core/internal-client. */
+  internal?: Record<string, Handler>;
+  /** How this service reports model validation failures (defaults by protocol). */
+  validationError?(violations: Violation[], protocol: Protocol): ServiceError;
+}
