@@ -54,6 +54,8 @@ export async function assumeRole(ctx: RequestContext, input: Op['input']): Promi
   if (duration > max) {
     throw new ServiceError('ValidationError', `The requested DurationSeconds exceeds the MaxSessionDuration set for this role.`, 400);
   }
+  // GetRole reports RoleLastUsed.
+  await callService(ctx, 'iam', 'NoteRoleUsed', { RoleArn: input.RoleArn, Region: ctx.region }, { accountId: roleAccount });
   const sessionArn = `arn:aws:sts::${roleAccount}:assumed-role/${role.RoleName}/${input.RoleSessionName}`;
   const assumedRoleId = `${role.RoleId}:${input.RoleSessionName}`;
   const Credentials = issue({ accountId: roleAccount, arn: sessionArn, userId: assumedRoleId, kind: 'assumed-role', mfa: mfa || !!ctx.caller.mfa }, duration);
