@@ -47,7 +47,71 @@ export const scenarios = [
         + '</GetCallerIdentityResponse>',
     },
   },
+  {
+    name: 'sqs-send-message',
+    title: 'SQS SendMessage (json protocol)',
+    service: 'sqs',
+    setup: async (_endpoint, { call }) => createQueue(call, 'bench-send'),
+    requests: (_endpoint, queueUrl) => ({
+      method: 'POST', path: '/', headers: sqsHeaders('SendMessage'),
+      body: JSON.stringify({ QueueUrl: queueUrl, MessageBody: 'hello from the benchmark' }),
+      expect: '"MD5OfMessageBody"',
+    }),
+    ceiling: {
+      status: 200,
+      headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': '6f1b1a2e-3c4d-4e5f-8a9b-0c1d2e3f4a5b' },
+      body: '{"MD5OfMessageBody":"8f6d0b8e3a3e5e0c7e0c6b1d2f3a4b5c","MessageId":"6f1b1a2e-3c4d-4e5f-8a9b-0c1d2e3f4a5b"}',
+    },
+  },
+  {
+    // Each connection cycles SendMessageBatch(10) -> ReceiveMessage(10) -> DeleteMessageBatch
+    // of what it received, so the queue neither drains nor grows.
+    name: 'sqs-receive-delete',
+    title: 'SQS SendMessageBatch(10) -> ReceiveMessage(10) -> DeleteMessageBatch (json protocol)',
+    service: 'sqs',
+    setup: async (_endpoint, { call }) => createQueue(call, 'bench-receive'),
+    requests: (_endpoint, queueUrl) => [
+      {
+        method: 'POST', path: '/', headers: sqsHeaders('SendMessageBatch'),
+        body: JSON.stringify({ QueueUrl: queueUrl, Entries: Array.from({ length: 10 }, (_, i) => ({ Id: `m${i}`, MessageBody: `message ${i}` })) }),
+        expect: '"Successful"',
+      },
+      {
+        method: 'POST', path: '/', headers: sqsHeaders('ReceiveMessage'),
+        body: JSON.stringify({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 60 }),
+        expect: '"Messages"',
+        onResponse: (_status, body, context) => {
+          try { context.handles = (JSON.parse(body).Messages ?? []).map((m) => m.ReceiptHandle); } catch { context.handles = []; }
+        },
+      },
+      {
+        method: 'POST', path: '/', headers: sqsHeaders('DeleteMessageBatch'),
+        // The check before the load sends a stale handle: a per-entry failure, still HTTP 200.
+        body: JSON.stringify({ QueueUrl: queueUrl, Entries: [{ Id: 'd0', ReceiptHandle: 'not-a-handle' }] }),
+        expect: '"Failed"',
+        setupRequest: (req, context) => {
+          const handles = context.handles?.length ? context.handles : ['not-a-handle'];
+          return { ...req, body: JSON.stringify({ QueueUrl: queueUrl, Entries: handles.map((h, i) => ({ Id: `d${i}`, ReceiptHandle: h })) }) };
+        },
+      },
+    ],
+    ceiling: {
+      status: 200,
+      headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': '6f1b1a2e-3c4d-4e5f-8a9b-0c1d2e3f4a5b' },
+      body: JSON.stringify({ Messages: Array.from({ length: 10 }, (_, i) => ({ MessageId: '6f1b1a2e-3c4d-4e5f-8a9b-0c1d2e3f4a5b', ReceiptHandle: 'x'.repeat(120), MD5OfBody: '8f6d0b8e3a3e5e0c7e0c6b1d2f3a4b5c', Body: `message ${i}` })) }),
+    },
+  },
 ];
+
+function sqsHeaders(operation) {
+  return { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `AmazonSQS.${operation}` };
+}
+
+async function createQueue(call, name) {
+  const r = await call({ method: 'POST', path: '/', headers: sqsHeaders('CreateQueue'), body: JSON.stringify({ QueueName: name }) });
+  if (r.status !== 200) throw new Error(`CreateQueue failed: ${r.status} ${r.body}`);
+  return JSON.parse(r.body).QueueUrl;
+}
 
 /** The request used to time start-up and to wait for a server to be ready. */
 export const probe = {

@@ -15,6 +15,7 @@ import { clock } from './core/clock-instance.js';
 import { parseDuration } from './core/clock.js';
 import { resetState } from './core/state.js';
 import { closeDataDir, openDataDir } from './core/durability.js';
+import { closeBlobs, setBlobRoot } from './core/blobs.js';
 import { setDefaultAccount } from './core/identity.js';
 import { log, setLogLevel, type LogLevel } from './core/log.js';
 
@@ -53,6 +54,7 @@ export async function startNimbus(o: NimbusOptions = {}): Promise<Nimbus> {
   }
   const dataDir = o.dataDir ? resolve(o.dataDir) : undefined;
   const loaded = dataDir ? await openDataDir(dataDir) : 0;
+  setBlobRoot(dataDir);
   const server = createGateway({
     version: VERSION,
     verifySignatures: !!o.verifySignatures,
@@ -77,7 +79,7 @@ export async function startNimbus(o: NimbusOptions = {}): Promise<Nimbus> {
       set: (t) => clock.set(typeof t === 'string' ? Date.parse(t) : t.getTime()),
     },
     stop: () => new Promise<void>((ok) => {
-      server.close(() => { closeDataDir(); ok(); });
+      server.close(() => { closeDataDir(); closeBlobs(); ok(); });
       server.closeAllConnections();
     }),
   };

@@ -7,6 +7,9 @@ export const setLogLevel = (l: LogLevel) => { level = l; };
 export const isLogLevel = (s: string): s is LogLevel => s in order;
 const emit = (l: LogLevel, msg: string) => { if (order[l] >= order[level]) (l === 'error' || l === 'warn' ? process.stderr : process.stdout).write(msg + '\n'); };
 
+/** Whether a line at this level would be written (to skip building it). */
+export const logs = (l: LogLevel): boolean => order[l] >= order[level];
+
 export const log = {
   debug: (m: string) => emit('debug', m),
   info: (m: string) => emit('info', m),

@@ -13,7 +13,7 @@ import type { Exchange, GatewayOptions } from './exchange.js';
 import type { HttpResponse } from '../protocols/codec.js';
 import { ServiceError, internalFailure, notImplemented } from '../core/errors.js';
 import { requestId } from '../core/ids.js';
-import { log } from '../core/log.js';
+import { log, logs } from '../core/log.js';
 import { clock } from '../core/clock-instance.js';
 import { accountFor, findCredential, rootIdentity } from '../core/identity.js';
 import { loadModel } from '../protocols/model.js';
@@ -271,7 +271,7 @@ async function run(ex: Exchange): Promise<HttpResponse> {
 
 function finish(ex: Exchange, r: HttpResponse): void {
   try { send(ex, r); } catch (e) { log.error(`sending the response failed: ${(e as Error).stack}`); ex.res.destroy(); }
-  log.info(`${ex.label ?? 'unknown'} ${r.status} ${(performance.now() - ex.started).toFixed(1)}ms`);
+  if (logs('info')) log.info(`${ex.label ?? 'unknown'} ${r.status} ${(performance.now() - ex.started).toFixed(1)}ms`);
   // A body we never read (an early error) must not keep the socket waiting.
   if (!ex.bodyRead && !ex.req.stream) ex.raw.resume();
 }
