@@ -6,8 +6,9 @@ import { setServiceLookup } from '../core/internal-client.js';
 import { sts } from './sts/index.js';
 import { iam } from './iam/index.js';
 import { sqs } from './sqs/index.js';
+import { dynamodb } from './dynamodb/index.js';
 
-const implemented: Service[] = [sts, iam, sqs];
+const implemented: Service[] = [sts, iam, sqs, dynamodb];
 
 const byName = new Map<string, Service>();
 for (const name of Object.keys(modelIndex())) byName.set(name, { name, handlers: {} });

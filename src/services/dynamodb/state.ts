@@ -1,0 +1,227 @@
+// DynamoDB state per account and region. Journalled collections hold table records and one
+// record per item; beside them each live table keeps ordered indexes (its own key and one per
+// LSI/GSI): partitions ordered by a hash token (as DynamoDB scans them), each a sorted array of
+// entries by range key with binary-search insertion, so Query pages in O(log n + page) and
+// secondary indexes are maintained on every write. Rebuilt from the items after a restart.
+import { createHash } from 'node:crypto';
+import { defineState, onReset, type Collection } from '../../core/state.js';
+import { type AV, type Item, compareScalar, compareStrings, itemSize, keyText } from './values.js';
+import type { Timer } from '../../core/clock.js';
+
+export interface KeyElem { AttributeName: string; KeyType: 'HASH' | 'RANGE' }
+export interface Projection { ProjectionType?: string; NonKeyAttributes?: string[] }
+export interface IndexRec {
+  name: string;
+  keySchema: KeyElem[];
+  projection: Projection;
+  /** GSIs only: provisioned throughput when the table is PROVISIONED. */
+  read?: number;
+  write?: number;
+  global: boolean;
+}
+export interface TableRec {
+  name: string;
+  arn: string;
+  id: string;
+  /** Epoch ms. */
+  created: number;
+  keySchema: KeyElem[];
+  attrDefs: { AttributeName: string; AttributeType: string }[];
+  billingMode: 'PROVISIONED' | 'PAY_PER_REQUEST';
+  read: number;
+  write: number;
+  lastIncrease?: number;
+  lastDecrease?: number;
+  decreasesToday?: number;
+  payPerRequestSince?: number;
+  lsis: IndexRec[];
+  gsis: IndexRec[];
+  stream?: { StreamEnabled: boolean; StreamViewType?: string };
+  streamLabel?: string;
+  tags: Record<string, string>;
+  deletionProtection: boolean;
+  tableClass: string;
+  ttl?: { attr: string; enabled: boolean };
+}
+export interface ItemRec { t: string; item: Item }
+
+/** An item's place in one ordered index. */
+export interface Entry { rk?: AV; pk: string; item: Item }
+export interface Part { hk: string; token: number; hash: AV; entries: Entry[] }
+
+/** First position in `arr` whose element is not less than the probe (cmp(x) < 0 means x is less). */
+export function lowerBound<T>(arr: T[], cmp: (x: T) => number): number {
+  let lo = 0; let hi = arr.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (cmp(arr[mid]) < 0) lo = mid + 1; else hi = mid;
+  }
+  return lo;
+}
+
+export const tokenOf = (hk: string): number => createHash('md5').update(hk).digest().readUInt32BE(0);
+
+export function compareEntry(a: { rk?: AV; pk: string }, b: { rk?: AV; pk: string }): number {
+  if (a.rk && b.rk) { const r = compareScalar(a.rk, b.rk); if (r) return r; }
+  return a.pk < b.pk ? -1 : a.pk > b.pk ? 1 : 0;
+}
+export const comparePart = (a: { token: number; hk: string }, b: { token: number; hk: string }) =>
+  a.token - b.token || compareStrings(a.hk, b.hk);
+
+/** One ordered index: the table's own key, or a secondary index's. */
+export class OrderedIndex {
+  readonly parts: Part[] = [];
+  readonly byHash = new Map<string, Part>();
+  count = 0;
+  bytes = 0;
+  constructor(readonly name: string | undefined, readonly hash: string, readonly range: string | undefined,
+    readonly projected: ((item: Item) => Item) | undefined) {}
+
+  /** The item's entry in this index, or undefined for a sparse index the item is not in. */
+  entryOf(item: Item, pk: string): Entry | undefined {
+    if (!item[this.hash]) return undefined;
+    if (this.range && !item[this.range]) return undefined;
+    return { rk: this.range ? item[this.range] : undefined, pk, item };
+  }
+  private sizeOf(item: Item): number { return itemSize(this.projected ? this.projected(item) : item); }
+
+  insert(item: Item, pk: string): void {
+    const e = this.entryOf(item, pk);
+    if (!e) return;
+    const hash = item[this.hash];
+    const hk = keyText(hash);
+    let p = this.byHash.get(hk);
+    if (!p) {
+      p = { hk, token: tokenOf(hk), hash, entries: [] };
+      const at = lowerBound(this.parts, (x) => comparePart(x, p!));
+      this.parts.splice(at, 0, p);
+      this.byHash.set(hk, p);
+    }
+    const at = lowerBound(p.entries, (x) => compareEntry(x, e));
+    if (at < p.entries.length && compareEntry(p.entries[at], e) === 0) {
+      this.bytes -= this.sizeOf(p.entries[at].item);
+      p.entries[at] = e;
+    } else {
+      p.entries.splice(at, 0, e);
+      this.count++;
+    }
+    this.bytes += this.sizeOf(item);
+  }
+
+  remove(item: Item, pk: string): void {
+    const e = this.entryOf(item, pk);
+    if (!e) return;
+    const hk = keyText(item[this.hash]);
+    const p = this.byHash.get(hk);
+    if (!p) return;
+    const at = lowerBound(p.entries, (x) => compareEntry(x, e));
+    if (at < p.entries.length && compareEntry(p.entries[at], e) === 0) {
+      this.bytes -= this.sizeOf(p.entries[at].item);
+      p.entries.splice(at, 1);
+      this.count--;
+      if (!p.entries.length) {
+        this.byHash.delete(hk);
+        const i = lowerBound(this.parts, (x) => comparePart(x, p));
+        if (this.parts[i] === p) this.parts.splice(i, 1);
+      }
+    }
+  }
+}
+
+export class Table {
+  base!: OrderedIndex;
+  readonly indexes = new Map<string, OrderedIndex>();
+  hashAttr!: string;
+  rangeAttr: string | undefined;
+  /** TTL deletions scheduled on the clock, by item key. */
+  readonly ttlTimers = new Map<string, Timer>();
+  constructor(public rec: TableRec) { this.build(); }
+
+  build(): void {
+    this.hashAttr = this.rec.keySchema.find((k) => k.KeyType === 'HASH')!.AttributeName;
+    this.rangeAttr = this.rec.keySchema.find((k) => k.KeyType === 'RANGE')?.AttributeName;
+    this.base = new OrderedIndex(undefined, this.hashAttr, this.rangeAttr, undefined);
+    this.indexes.clear();
+    for (const ix of [...this.rec.lsis, ...this.rec.gsis]) this.addIndex(ix);
+  }
+
+  addIndex(ix: IndexRec): OrderedIndex {
+    const h = ix.keySchema.find((k) => k.KeyType === 'HASH')!.AttributeName;
+    const r = ix.keySchema.find((k) => k.KeyType === 'RANGE')?.AttributeName;
+    const o = new OrderedIndex(ix.name, h, r, (item) => this.projectFor(ix, item));
+    this.indexes.set(ix.name, o);
+    return o;
+  }
+
+  indexRec(name: string): IndexRec | undefined {
+    return this.rec.lsis.find((x) => x.name === name) ?? this.rec.gsis.find((x) => x.name === name);
+  }
+
+  /** The attributes of `item` an index stores (its projection). */
+  projectFor(ix: IndexRec, item: Item): Item {
+    const type = ix.projection.ProjectionType ?? 'ALL';
+    if (type === 'ALL') return item;
+    const keep = new Set<string>([this.hashAttr, ...(this.rangeAttr ? [this.rangeAttr] : []), ...ix.keySchema.map((k) => k.AttributeName)]);
+    if (type === 'INCLUDE') for (const a of ix.projection.NonKeyAttributes ?? []) keep.add(a);
+    const out: Item = {};
+    for (const k of keep) if (item[k]) out[k] = item[k];
+    return out;
+  }
+
+  keyOf(item: Item): Item {
+    const k: Item = { [this.hashAttr]: item[this.hashAttr] };
+    if (this.rangeAttr) k[this.rangeAttr] = item[this.rangeAttr];
+    return k;
+  }
+  pkOf(item: Item): string {
+    return JSON.stringify(this.rangeAttr ? [keyText(item[this.hashAttr]), keyText(item[this.rangeAttr])] : [keyText(item[this.hashAttr])]);
+  }
+
+  /** Maintains every ordered index for a write: `before` leaves, `after` enters. */
+  index(before: Item | undefined, after: Item | undefined, pk: string): void {
+    if (before) {
+      this.base.remove(before, pk);
+      for (const o of this.indexes.values()) o.remove(before, pk);
+    }
+    if (after) {
+      this.base.insert(after, pk);
+      for (const o of this.indexes.values()) o.insert(after, pk);
+    }
+  }
+}
+
+export interface DynamoState {
+  tables: Collection<TableRec>;
+  items: Collection<ItemRec>;
+  live: Map<string, Table>;
+  /** ClientRequestToken → when it was used and a digest of the request (10 minutes). */
+  tokens: Map<string, { at: number; digest: string }>;
+}
+
+export const itemKey = (table: string, pk: string) => `${table}\u0000${pk}`;
+
+/** Called after a restart or a new table: re-creates TTL timers (set by ttl.ts). */
+export const hooks: { afterRebuild?: (s: DynamoState, t: Table) => void } = {};
+
+export const dynamoState = defineState<DynamoState>({
+  service: 'dynamodb',
+  create: (c) => ({ tables: c.collection<TableRec>('tables'), items: c.collection<ItemRec>('items'), live: new Map(), tokens: new Map() }),
+  rebuild(s) {
+    s.live.clear();
+    for (const rec of s.tables.values()) s.live.set(rec.name, new Table(rec));
+    for (const r of s.items.values()) {
+      const t = s.live.get(r.t);
+      if (t) t.index(undefined, r.item, t.pkOf(r.item));
+    }
+    for (const t of s.live.values()) hooks.afterRebuild?.(s, t);
+  },
+});
+
+/** Timers outlive a reset unless cancelled; tables register theirs here. */
+const allTimers = new Set<Map<string, Timer>>();
+export function trackTimers(m: Map<string, Timer>): void { allTimers.add(m); }
+onReset((service) => {
+  if (service && service !== 'dynamodb') return;
+  for (const m of allTimers) { for (const t of m.values()) t.cancel(); m.clear(); }
+  allTimers.clear();
+});

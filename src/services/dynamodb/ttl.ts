@@ -1,0 +1,60 @@
+// Time to Live: UpdateTimeToLive / DescribeTimeToLive, and the expiry of items on the one
+// clock. Each item whose TTL attribute is a number (epoch seconds) gets a timer at that
+// instant; when it fires, the item is deleted if it still carries an expired value. (AWS
+// deletes within days of expiry; Nimbus at the instant, so a test advances the clock.)
+import { clock } from '../../core/clock-instance.js';
+import type { RequestContext } from '../service.js';
+import { type In, type Out, getTable, st, writeHooks, writeItem, currentItem } from './common.js';
+import { type DynamoState, type Table, hooks, trackTimers } from './state.js';
+import { type Item, validation, Dec } from './values.js';
+
+function expiryMs(t: Table, item: Item | undefined): number | undefined {
+  const ttl = t.rec.ttl;
+  if (!ttl?.enabled || !item) return undefined;
+  const v = item[ttl.attr];
+  if (v?.N === undefined) return undefined;
+  const ms = new Dec(v.N).times(1000).floor().toNumber();
+  return Number.isFinite(ms) ? ms : undefined;
+}
+
+function schedule(s: DynamoState, t: Table, pk: string, item: Item | undefined): void {
+  t.ttlTimers.get(pk)?.cancel();
+  t.ttlTimers.delete(pk);
+  const at = expiryMs(t, item);
+  if (at === undefined) return;
+  t.ttlTimers.set(pk, clock.schedule(at, () => {
+    t.ttlTimers.delete(pk);
+    if (s.live.get(t.rec.name) !== t) return;
+    const cur = currentItem(s, t, pk);
+    const exp = expiryMs(t, cur);
+    if (cur && exp !== undefined && exp <= clock.now()) writeItem(s, t, pk, cur, undefined);
+  }));
+}
+
+function scheduleAll(s: DynamoState, t: Table): void {
+  trackTimers(t.ttlTimers);
+  for (const p of t.base.parts) for (const e of p.entries) schedule(s, t, e.pk, e.item);
+}
+
+writeHooks.afterWrite = (s, t, pk, item) => { if (t.rec.ttl?.enabled || t.ttlTimers.has(pk)) schedule(s, t, pk, item); };
+hooks.afterRebuild = (s, t) => { if (t.rec.ttl?.enabled) scheduleAll(s, t); };
+
+export function updateTimeToLive(ctx: RequestContext, input: In<'UpdateTimeToLive'>): Out<'UpdateTimeToLive'> {
+  const s = st(ctx);
+  const t = getTable(ctx, input.TableName);
+  const spec = input.TimeToLiveSpecification;
+  const cur = t.rec.ttl;
+  if (spec.Enabled && cur?.enabled) throw validation('TimeToLive is already enabled');
+  if (!spec.Enabled && !cur?.enabled) throw validation('TimeToLive is already disabled');
+  t.rec = { ...t.rec, ttl: { attr: spec.AttributeName, enabled: spec.Enabled } };
+  s.tables.set(t.rec.name, t.rec);
+  if (spec.Enabled) scheduleAll(s, t);
+  else { for (const x of t.ttlTimers.values()) x.cancel(); t.ttlTimers.clear(); }
+  return { TimeToLiveSpecification: { Enabled: spec.Enabled, AttributeName: spec.AttributeName } };
+}
+
+export function describeTimeToLive(ctx: RequestContext, input: In<'DescribeTimeToLive'>): Out<'DescribeTimeToLive'> {
+  const t = getTable(ctx, input.TableName);
+  const ttl = t.rec.ttl;
+  return { TimeToLiveDescription: ttl?.enabled ? { TimeToLiveStatus: 'ENABLED', AttributeName: ttl.attr } : { TimeToLiveStatus: 'DISABLED' } };
+}
