@@ -19,6 +19,11 @@ export interface RequestContext {
   protocol: Protocol;
   /** The HTTP request (headers, host), absent for in-process calls. */
   http?: HttpRequest;
+  /**
+   * Runs `fn` if the client goes away before the response is sent (a long poll stops
+   * waiting instead of taking messages nobody will read). Absent for in-process calls.
+   */
+  onClientGone?(fn: () => void): void;
   /** The endpoint clients reach Nimbus at, e.g. http://localhost:4566 (queue URLs use it). */
   endpoint: string;
 }

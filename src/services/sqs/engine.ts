@@ -296,18 +296,24 @@ export class QueueEngine {
   // ---- long polling ----------------------------------------------------------------------
 
   /** Waits up to `waitMs` for messages; resolves with what arrived (maybe nothing). */
-  wait(max: number, visMs: number, waitMs: number): Promise<Msg[]> {
+  wait(max: number, visMs: number, waitMs: number, onGone?: (fn: () => void) => void): Promise<Msg[]> {
     return new Promise((resolve) => {
       const w: Waiter = { max, visMs, done: false, timer: undefined, resolve };
-      w.timer = clock.after(waitMs, () => {
-        if (w.done) return;
+      const leave = () => {
         w.done = true;
+        w.timer?.cancel();
         const i = this.waiters.indexOf(w);
         if (i >= 0) this.waiters.splice(i, 1);
+      };
+      w.timer = clock.after(waitMs, () => {
+        if (w.done) return;
+        leave();
         // A message that became visible at this very moment still counts.
         resolve(this.deleted ? [] : this.receive(max, visMs, clock.now()));
         this.armWake();
       });
+      // A client that hung up takes nothing: its messages stay visible for others.
+      onGone?.(() => { if (!w.done) { leave(); resolve([]); this.armWake(); } });
       this.waiters.push(w);
       this.armWake();
     });

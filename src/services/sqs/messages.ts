@@ -340,7 +340,7 @@ export async function receiveMessage(ctx: RequestContext, input: In<'ReceiveMess
   }
 
   let msgs = q.engine.receive(max, visMs, now);
-  if (!msgs.length && wait > 0) msgs = await q.engine.wait(max, visMs, wait * 1000);
+  if (!msgs.length && wait > 0) msgs = await q.engine.wait(max, visMs, wait * 1000, ctx.onClientGone);
   if (attemptId !== undefined) {
     q.attempts.delete(attemptId);
     q.attempts.set(attemptId, { at: now, msgs: msgs.map((m) => ({ m, r: m.r })) });
