@@ -16,6 +16,7 @@ import { parseDuration } from './core/clock.js';
 import { resetState } from './core/state.js';
 import { closeDataDir, openDataDir } from './core/durability.js';
 import { closeBlobs, setBlobRoot } from './core/blobs.js';
+import { runStopHooks } from './core/lifecycle.js';
 import { setDefaultAccount } from './core/identity.js';
 import { log, setLogLevel, type LogLevel } from './core/log.js';
 
@@ -78,9 +79,12 @@ export async function startNimbus(o: NimbusOptions = {}): Promise<Nimbus> {
       advance: (d) => clock.advance(typeof d === 'number' ? d : parseDuration(d)),
       set: (t) => clock.set(typeof t === 'string' ? Date.parse(t) : t.getTime()),
     },
-    stop: () => new Promise<void>((ok) => {
-      server.close(() => { closeDataDir(); closeBlobs(); ok(); });
-      server.closeAllConnections();
-    }),
+    stop: async () => {
+      await runStopHooks();
+      await new Promise<void>((ok) => {
+        server.close(() => { closeDataDir(); closeBlobs(); ok(); });
+        server.closeAllConnections();
+      });
+    },
   };
 }
