@@ -243,8 +243,8 @@ function send(ex: Exchange, r: HttpResponse): void {
   // A string body goes out in the same write as the headers (Node joins them; a Buffer
   // would cost a second writev), which matters for small JSON/XML answers.
   const len = r.body === undefined ? 0 : typeof r.body === 'string' ? Buffer.byteLength(r.body) : r.body.length;
-  // A HEAD answer (S3 HeadObject) carries the model's own Content-Length header.
-  if (!('content-length' in headers) && !('Content-Length' in headers)) headers['content-length'] = String(len);
+  // A HEAD answer (S3 HeadObject) carries the object's Content-Length, in the model's casing.
+  if (!Object.keys(headers).some((k) => k.toLowerCase() === 'content-length')) headers['content-length'] = String(len);
   res.writeHead(r.status, headers);
   res.end(head ? undefined : r.body);
 }

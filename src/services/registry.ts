@@ -7,8 +7,9 @@ import { sts } from './sts/index.js';
 import { iam } from './iam/index.js';
 import { sqs } from './sqs/index.js';
 import { dynamodb } from './dynamodb/index.js';
+import { s3 } from './s3/index.js';
 
-const implemented: Service[] = [sts, iam, sqs, dynamodb];
+const implemented: Service[] = [sts, iam, sqs, dynamodb, s3];
 
 const byName = new Map<string, Service>();
 for (const name of Object.keys(modelIndex())) byName.set(name, { name, handlers: {} });

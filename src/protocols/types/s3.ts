@@ -860,6 +860,7 @@ export interface GetObjectOutput {
   ObjectLockMode?: "GOVERNANCE" | "COMPLIANCE" | (string & {});
   ObjectLockRetainUntilDate?: Timestamp;
   ObjectLockLegalHoldStatus?: "ON" | "OFF" | (string & {});
+  StatusCode?: number;
 }
 export interface GetObjectRequest {
   Bucket: string;
