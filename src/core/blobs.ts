@@ -2,13 +2,15 @@
 // whole in memory. With --data-dir they are under DIR/blobs and survive restarts; in memory
 // mode under a temporary folder removed at stop. File names are random ids, never derived
 // from user input. A blob is written to a temporary name and renamed once complete, so a
-// crash never leaves a half-written blob under a live id.
+// crash never leaves a half-written blob under a live id. Each service's blobs are in a folder
+// of its own, so resetting the service removes them.
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream, mkdirSync, mkdtempSync, rmSync, renameSync, unlinkSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, renameSync, unlinkSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { onReset } from './state.js';
 
 export interface StoredBlob {
   id: string;
@@ -29,18 +31,28 @@ function dir(): string {
   return root;
 }
 
+/** A blob id is `<owner service>/<uuid>`. */
 const pathOf = (id: string): string => {
-  if (!/^[0-9a-f-]{36}$/.test(id)) throw new Error(`not a blob id: ${id}`);
+  if (!/^[a-z0-9]+\/[0-9a-f-]{36}$/.test(id)) throw new Error(`not a blob id: ${id}`);
   return join(dir(), id);
 };
+
+onReset((service) => {
+  if (!root) return;
+  const target = service ? join(root, service) : root;
+  if (!existsSync(target)) return;
+  if (service) rmSync(target, { recursive: true, force: true });
+  else for (const e of readdirSync(root)) rmSync(join(root, e), { recursive: true, force: true });
+});
 
 /**
  * Streams `source` into a new blob through optional transforms (e.g. checksum calculators),
  * computing its size and MD5 on the way.
  */
-export async function putBlob(source: Readable | Buffer, transforms: Transform[] = []): Promise<StoredBlob> {
-  const id = randomUUID();
+export async function putBlob(source: Readable | Buffer, transforms: Transform[] = [], owner = 'shared'): Promise<StoredBlob> {
+  const id = `${owner}/${randomUUID()}`;
   const final = pathOf(id);
+  mkdirSync(join(dir(), owner), { recursive: true });
   const partial = `${final}.part`;
   const md5 = createHash('md5');
   let size = 0;

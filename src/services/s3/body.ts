@@ -71,7 +71,7 @@ export async function receiveBody(ctx: RequestContext, body: Readable | undefine
   const want = requestedChecksum(ctx, input, fallback);
   const algorithm = want.algorithm ?? fallback;
   const cs = checksumStream([algorithm]);
-  const blob = await putBlob(body ?? Readable.from([]), [cs.transform]);
+  const blob = await putBlob(body ?? Readable.from([]), [cs.transform], 's3');
   try {
     if (md5 && md5.toString('hex') !== blob.md5) throw badMd5();
     const value = cs.results()[algorithm]!;

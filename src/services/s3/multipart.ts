@@ -103,7 +103,7 @@ export async function uploadPartCopy(ctx: RequestContext, input: T.UploadPartCop
   }
   const algorithm = u.checksumAlgorithm ?? 'CRC64NVME';
   const cs = checksumStream([algorithm]);
-  const blob = await putBlob(o.size === 0 ? Readable.from([]) : readBlob(o.blob, range), [cs.transform]);
+  const blob = await putBlob(o.size === 0 ? Readable.from([]) : readBlob(o.blob, range), [cs.transform], 's3');
   if (s3State().uploads.get(u.id) !== u) { deleteBlob(blob.id); throw noSuchUpload(u.id); }
   const old = u.parts[input.PartNumber];
   const now = clock.now();
@@ -169,7 +169,7 @@ export async function completeMultipartUpload(ctx: RequestContext, input: T.Comp
   // checksums, suffixed with the part count.
   const fullAlgo: ChecksumAlgorithm = u.checksumType === 'FULL_OBJECT' && u.checksumAlgorithm ? u.checksumAlgorithm : 'CRC64NVME';
   const cs = checksumStream([fullAlgo]);
-  const blob = await putBlob(concatenated(parts), [cs.transform]);
+  const blob = await putBlob(concatenated(parts), [cs.transform], 's3');
   if (s3State().uploads.get(u.id) !== u || !s3State().buckets.has(u.bucket)) { deleteBlob(blob.id); throw noSuchUpload(u.id); }
   const etag = `"${createHash('md5').update(Buffer.concat(parts.map((p) => Buffer.from(p.md5, 'hex')))).digest('hex')}-${parts.length}"`;
   let checksum: { algorithm: ChecksumAlgorithm; value: string; type: 'FULL_OBJECT' | 'COMPOSITE' };

@@ -358,7 +358,7 @@ export async function copyObject(ctx: RequestContext, input: T.CopyObjectRequest
   const algorithm: ChecksumAlgorithm = (input.ChecksumAlgorithm as ChecksumAlgorithm | undefined)
     ?? (o.checksum?.type === 'FULL_OBJECT' ? o.checksum.algorithm : 'CRC64NVME');
   const cs = checksumStream([algorithm]);
-  const blob = await putBlob(o.size === 0 ? Readable.from([]) : readBlob(o.blob), [cs.transform]);
+  const blob = await putBlob(o.size === 0 ? Readable.from([]) : readBlob(o.blob), [cs.transform], 's3');
   const rec: ObjectRec = {
     bucket: dest.name, key: input.Key, blob: blob.id, size: blob.size, etag: `"${blob.md5}"`, lastModified: clock.now(),
     ...(replace ? { ...headersFrom(input), metadata: input.Metadata ?? {} } : {
