@@ -8,8 +8,10 @@ import { iam } from './iam/index.js';
 import { sqs } from './sqs/index.js';
 import { dynamodb } from './dynamodb/index.js';
 import { s3 } from './s3/index.js';
+import { lambda } from './lambda/index.js';
+import { logs } from './logs/index.js';
 
-const implemented: Service[] = [sts, iam, sqs, dynamodb, s3];
+const implemented: Service[] = [sts, iam, sqs, dynamodb, s3, lambda, logs];
 
 const byName = new Map<string, Service>();
 for (const name of Object.keys(modelIndex())) byName.set(name, { name, handlers: {} });
