@@ -1,0 +1,29 @@
+// AWS Systems Manager: the Parameter Store part (parameters, versions, labels, history,
+// hierarchies, policies, tags on Parameter resources). SecureString values go through KMS
+// in-process. The rest of SSM (documents, commands, automation, inventory, OpsCenter…) and
+// cross-account parameter sharing (AWS RAM) are not built: those operations answer 501.
+import type { Service } from '../service.js';
+import {
+  addTagsToResource, deleteParameter, deleteParameters, describeParameters, getParameter, getParameterHistory,
+  getParameters, getParametersByPath, labelParameterVersion, listTagsForResource, putParameter, removeTagsFromResource,
+  unlabelParameterVersion,
+} from './parameters.js';
+
+export const ssm: Service = {
+  name: 'ssm',
+  handlers: {
+    PutParameter: putParameter,
+    GetParameter: getParameter,
+    GetParameters: getParameters,
+    GetParametersByPath: getParametersByPath,
+    DescribeParameters: describeParameters,
+    GetParameterHistory: getParameterHistory,
+    LabelParameterVersion: labelParameterVersion,
+    UnlabelParameterVersion: unlabelParameterVersion,
+    DeleteParameter: deleteParameter,
+    DeleteParameters: deleteParameters,
+    AddTagsToResource: addTagsToResource,
+    RemoveTagsFromResource: removeTagsFromResource,
+    ListTagsForResource: listTagsForResource,
+  },
+};
