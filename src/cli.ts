@@ -2,7 +2,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startNimbus, VERSION } from './index.js';
-import { allServiceNames, serviceByName } from './services/registry.js';
+import { allServiceNames, loadService } from './services/registry.js';
 import { loadModel } from './protocols/model.js';
 import { isLogLevel } from './core/log.js';
 
@@ -23,10 +23,10 @@ async function call(endpoint: string, method: string, path: string, body?: strin
   return JSON.parse(text);
 }
 
-export function coverage(markdown: boolean): string {
-  const rows = allServiceNames().sort().map((name) => {
+export async function coverage(markdown: boolean): Promise<string> {
+  const services = await Promise.all(allServiceNames().sort().map(loadService));
+  const rows = services.map(({ name, handlers }) => {
     const ops = Object.keys(loadModel(name).operations).sort();
-    const handlers = serviceByName(name)!.handlers;
     const done = ops.filter((o) => handlers[o]);
     return { name, ops, done };
   });
@@ -84,7 +84,7 @@ export async function main(argv: string[]): Promise<void> {
       console.log(JSON.stringify(await call(endpoint, 'POST', `/_nimbus/reset${values.service ? `?service=${encodeURIComponent(values.service)}` : ''}`)));
       return;
     case 'coverage':
-      process.stdout.write(coverage(!!values.markdown));
+      process.stdout.write(await coverage(!!values.markdown));
       return;
     case 'snapshot': {
       const [verb, file] = positionals;

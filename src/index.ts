@@ -10,7 +10,7 @@ import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { createGateway } from './gateway/server.js';
-import { allServiceNames } from './services/registry.js';
+import { allServiceNames, loadServices } from './services/registry.js';
 import { clock } from './core/clock-instance.js';
 import { parseDuration } from './core/clock.js';
 import { resetState } from './core/state.js';
@@ -54,7 +54,7 @@ export async function startNimbus(o: NimbusOptions = {}): Promise<Nimbus> {
     setDefaultAccount(o.accountId);
   }
   const dataDir = o.dataDir ? resolve(o.dataDir) : undefined;
-  const loaded = dataDir ? await openDataDir(dataDir) : 0;
+  const loaded = dataDir ? await openDataDir(dataDir, loadServices) : 0;
   setBlobRoot(dataDir);
   const server = createGateway({
     version: VERSION,

@@ -4,12 +4,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { coverage } from '../src/cli.js';
 
-test('docs/coverage.md is up to date (regenerate: node bin/nimbus.js coverage --markdown > docs/coverage.md)', () => {
-  assert.equal(readFileSync('docs/coverage.md', 'utf8'), coverage(true));
+test('docs/coverage.md is up to date (regenerate: node bin/nimbus.js coverage --markdown > docs/coverage.md)', async () => {
+  assert.equal(readFileSync('docs/coverage.md', 'utf8'), await coverage(true));
 });
 
-test('coverage counts every operation of every model', () => {
-  const text = coverage(false);
+test('coverage counts every operation of every model', async () => {
+  const text = await coverage(false);
   const total = /^total\s+(\d+)\s+(\d+)$/m.exec(text);
   assert.ok(total, text);
   assert.ok(Number(total[2]) > 2500);

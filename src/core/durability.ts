@@ -6,12 +6,15 @@ import { loadRecords, setChangeSink } from './state.js';
 let journal: Journal | undefined;
 
 /**
- * Opens the journal in `dir` and loads what it holds; returns the number of records. SQLite
+ * Opens the journal in `dir` and loads what it holds (after `prepare` has loaded the code of
+ * the services it names); returns the number of records. SQLite
  * is loaded only here, so an in-memory Nimbus starts without it.
  */
-export async function openDataDir(dir: string): Promise<number> {
+export async function openDataDir(dir: string, prepare: (services: string[]) => Promise<unknown>): Promise<number> {
   const { Journal } = await import('./journal.js');
   journal = new Journal(dir);
+  // Services are loaded on demand; those with stored state must be loaded before it is.
+  await prepare(journal.services());
   const n = loadRecords(journal.records());
   setChangeSink(journal);
   return n;

@@ -30,6 +30,11 @@ export class Journal implements ChangeSink {
     this.remove = this.db.prepare('DELETE FROM records WHERE service=? AND account=? AND region=? AND coll=? AND key=?');
   }
 
+  /** The services that have records. */
+  services(): string[] {
+    return (this.db.prepare('SELECT DISTINCT service FROM records').all() as { service: string }[]).map((r) => r.service);
+  }
+
   *records(): Generator<Snapshot['records'][number]> {
     for (const row of this.db.prepare('SELECT * FROM records').iterate() as Iterable<Record<string, string>>)
       yield [row.service, row.account, row.region, row.coll, row.key, decodeValue(row.value)];

@@ -5,6 +5,7 @@ import { clock } from '../core/clock-instance.js';
 import { parseDuration } from '../core/clock.js';
 import { allRecords, decodeValue, encodeValue, loadRecords, resetState, type Snapshot } from '../core/state.js';
 import { readBody } from './body.js';
+import { loadServices } from '../services/registry.js';
 
 const json = (status: number, v: unknown): HttpResponse =>
   ({ status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(v) });
@@ -13,8 +14,9 @@ export function snapshot(): Snapshot {
   return { format: 'nimbus-snapshot', version: 1, records: [...allRecords()] };
 }
 
-export function loadSnapshot(s: Snapshot): number {
+export async function loadSnapshot(s: Snapshot): Promise<number> {
   if (s?.format !== 'nimbus-snapshot' || s.version !== 1 || !Array.isArray(s.records)) throw new Error('not a Nimbus snapshot');
+  await loadServices(s.records.map((r) => r[0]));
   resetState();
   // Loading goes through the journal too, so a durable Nimbus keeps the loaded state.
   return loadRecords(s.records, true);
@@ -55,7 +57,7 @@ export async function internalRoute(ex: Exchange): Promise<HttpResponse> {
         // Buffers travel as {"$b64": …}, as in the journal.
         return { status: 200, headers: { 'content-type': 'application/json' }, body: encodeValue(snapshot()) };
       case 'POST /_nimbus/snapshot': {
-        const records = loadSnapshot(decodeValue((await readBody(ex.raw, 1 << 30)).toString('utf8')) as Snapshot);
+        const records = await loadSnapshot(decodeValue((await readBody(ex.raw, 1 << 30)).toString('utf8')) as Snapshot);
         return json(200, { loaded: records });
       }
       default:

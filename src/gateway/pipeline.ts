@@ -19,7 +19,7 @@ import { accountFor, findCredential, rootIdentity } from '../core/identity.js';
 import { loadModel } from '../protocols/model.js';
 import { shapeOf } from '../protocols/shapes.js';
 import { validate } from '../protocols/validate.js';
-import { serviceByName } from '../services/registry.js';
+import { loadService, loadedService } from '../services/registry.js';
 import { codecFor } from './codecs.js';
 import { identify, pickByVersion, s3HostBucket, type Identified } from './identify.js';
 import { expectedSignature, parseAmzDate, parseAuth } from './sigv4.js';
@@ -71,10 +71,10 @@ const identifyService: Stage = (ex) => {
     const candidates = found.ambiguous;
     return bufferBody(ex).then(() => useService(ex, pickByVersion(ex.req, candidates)));
   }
-  useService(ex, found);
+  return useService(ex, found);
 };
 
-function useService(ex: Exchange, found: Identified | undefined): void {
+function useService(ex: Exchange, found: Identified | undefined): void | Promise<void> {
   if (!found) throw new ServiceError('UnrecognizedService', 'Nimbus could not tell which AWS service this request is for.', 400);
   const { service, protocol } = found;
   ex.model = loadModel(service);
@@ -85,7 +85,8 @@ function useService(ex: Exchange, found: Identified | undefined): void {
   if (!ex.opts.enabled.has(service)) {
     throw new ServiceError('NotImplemented', `Service ${service} is not enabled in this Nimbus (see --services).`, 501);
   }
-  ex.service = serviceByName(service);
+  ex.service = loadedService(service);
+  if (!ex.service) return loadService(service).then((s) => { ex.service = s; });
 }
 
 const operation: Stage = (ex) => {

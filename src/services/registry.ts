@@ -1,23 +1,46 @@
-// The services Nimbus serves: every service that has a model under models/; those with a
-// folder under src/services/ have handlers, the rest answer 501 NotImplemented per operation.
+// The services Nimbus serves: every service that has a model under models/. Those with a
+// folder under src/services/ have handlers; the rest answer 501 NotImplemented for every
+// operation. A service's code is imported on its first request (or when stored state or a
+// snapshot names it), so start-up does not pay for services nobody calls.
 import { modelIndex } from '../protocols/model.js';
 import type { Service } from './service.js';
 import { setServiceLookup } from '../core/internal-client.js';
-import { sts } from './sts/index.js';
-import { iam } from './iam/index.js';
-import { sqs } from './sqs/index.js';
-import { dynamodb } from './dynamodb/index.js';
-import { s3 } from './s3/index.js';
-import { lambda } from './lambda/index.js';
-import { logs } from './logs/index.js';
 
-const implemented: Service[] = [sts, iam, sqs, dynamodb, s3, lambda, logs];
+const implementations: Record<string, () => Promise<Service>> = {
+  sts: () => import('./sts/index.js').then((m) => m.sts),
+  iam: () => import('./iam/index.js').then((m) => m.iam),
+  sqs: () => import('./sqs/index.js').then((m) => m.sqs),
+  dynamodb: () => import('./dynamodb/index.js').then((m) => m.dynamodb),
+  s3: () => import('./s3/index.js').then((m) => m.s3),
+  lambda: () => import('./lambda/index.js').then((m) => m.lambda),
+  logs: () => import('./logs/index.js').then((m) => m.logs),
+  kms: () => import('./kms/index.js').then((m) => m.kms),
+  ssm: () => import('./ssm/index.js').then((m) => m.ssm),
+};
 
-const byName = new Map<string, Service>();
-for (const name of Object.keys(modelIndex())) byName.set(name, { name, handlers: {} });
-for (const s of implemented) byName.set(s.name, s);
+const loaded = new Map<string, Service>();
+const loading = new Map<string, Promise<Service>>();
 
-setServiceLookup((name) => byName.get(name));
+export const allServiceNames = (): string[] => Object.keys(modelIndex());
 
-export const allServiceNames = (): string[] => [...byName.keys()];
-export const serviceByName = (name: string): Service | undefined => byName.get(name);
+/** The service if its code is loaded already (the hot path), else undefined. */
+export const loadedService = (name: string): Service | undefined => loaded.get(name);
+
+/** Loads a service's code once; a service without an implementation has no handlers. */
+export function loadService(name: string): Promise<Service> {
+  const have = loaded.get(name);
+  if (have) return Promise.resolve(have);
+  let p = loading.get(name);
+  if (!p) {
+    const load = implementations[name];
+    p = (load ? load() : Promise.resolve({ name, handlers: {} })).then((s) => { loaded.set(name, s); return s; });
+    loading.set(name, p);
+  }
+  return p;
+}
+
+/** Loads the services among `names` (e.g. those a journal or a snapshot has state for). */
+export const loadServices = (names: Iterable<string>): Promise<Service[]> =>
+  Promise.all([...new Set(names)].filter((n) => n in modelIndex()).map(loadService));
+
+setServiceLookup(loadService);
