@@ -40,7 +40,18 @@ export function protocolOf(service: string, req: HttpRequest): Protocol {
 }
 
 /** The bucket of a virtual-hosted S3 request (`bucket.s3.localhost`, `bucket.localhost`), if any. */
+const hostCache = new Map<string, { s3: boolean; bucket?: string }>();
 export function s3HostBucket(host: string): { s3: boolean; bucket?: string } {
+  let r = hostCache.get(host);
+  if (!r) {
+    r = hostBucket(host);
+    if (hostCache.size > 10_000) hostCache.clear(); // many virtual-hosted buckets: start over
+    hostCache.set(host, r);
+  }
+  return r;
+}
+
+function hostBucket(host: string): { s3: boolean; bucket?: string } {
   const name = host.replace(/:\d+$/, '').toLowerCase();
   if (/^[\d.]+$/.test(name) || name === 'localhost' || name.startsWith('[')) return { s3: false };
   const labels = name.split('.');

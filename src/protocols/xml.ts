@@ -5,9 +5,20 @@ import type { XMLParser as XMLParserType } from 'fast-xml-parser';
 import type { MemberRef, ServiceModel, Shape } from './model.js';
 import { formatTimestamp, shapeOf, timestampFormat, toBuffer } from './shapes.js';
 
+const XML_SPECIAL = /[&<>"'\r\u0085\u2028]/;
+const XML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;',
+  '\r': '&#xD;', '\u0085': '&#x85;', '\u2028': '&#x2028;' };
+/** Most values need no escaping: test first, replace only when needed. */
 export const escapeXml = (s: string): string =>
-  s.replace(/[&<>"'\r\u0085\u2028]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;',
-    '\r': '&#xD;', '\u0085': '&#x85;', '\u2028': '&#x2028;' })[c]!);
+  (XML_SPECIAL.test(s) ? s.replace(/[&<>"'\r\u0085\u2028]/g, (c) => XML_ENTITIES[c]) : s);
+
+// Member lists are walked for every response: computed once per shape.
+const memberLists = new WeakMap<Shape, [string, MemberRef][]>();
+export function membersOf(shape: Shape): [string, MemberRef][] {
+  let m = memberLists.get(shape);
+  if (!m) { m = Object.entries(shape.members ?? {}); memberLists.set(shape, m); }
+  return m;
+}
 
 export interface XmlFlavor {
   /** Default timestamp format: iso8601 everywhere in XML protocols. */
@@ -28,7 +39,7 @@ function scalar(model: ServiceModel, shape: Shape, ref: MemberRef | undefined, v
 /** Writes the members of structure `shape` (without its own element). */
 export function xmlMembers(model: ServiceModel, shape: Shape, value: Record<string, unknown>, f: XmlFlavor, skipLocated = false): string {
   let out = '';
-  for (const [name, ref] of Object.entries(shape.members ?? {})) {
+  for (const [name, ref] of membersOf(shape)) {
     const v = value[name];
     if (v === undefined || v === null) continue;
     if (skipLocated && ref.location) continue;
@@ -40,7 +51,7 @@ export function xmlMembers(model: ServiceModel, shape: Shape, value: Record<stri
 
 function attributes(shape: Shape, value: Record<string, unknown>): string {
   let a = '';
-  for (const [name, ref] of Object.entries(shape.members ?? {})) {
+  for (const [name, ref] of membersOf(shape)) {
     const v = value[name];
     if (ref.xmlAttribute && v !== undefined && v !== null) a += ` ${ref.locationName ?? name}="${escapeXml(String(v))}"`;
   }
