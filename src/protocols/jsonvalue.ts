@@ -3,6 +3,7 @@
 // type checks AWS's JSON services answer with SerializationException.
 import type { MemberRef, ServiceModel, Shape } from './model.js';
 import { formatTimestamp, parseTimestamp, shapeOf, timestampFormat, toBuffer } from './shapes.js';
+import { membersOf } from './xml.js';
 import { ServiceError } from '../core/errors.js';
 
 const kindOf = (v: unknown): string =>
@@ -28,7 +29,7 @@ export function fromJson(model: ServiceModel, shape: Shape, v: unknown): unknown
       if (shape.document) return v;
       const src = v as Record<string, unknown>;
       const out: Record<string, unknown> = {};
-      for (const [name, ref] of Object.entries(shape.members ?? {})) {
+      for (const [name, ref] of membersOf(shape)) {
         const wire = ref.locationName ?? name;
         if (src[wire] === undefined) continue;
         const x = fromJson(model, shapeOf(model, ref), src[wire]);
@@ -83,7 +84,7 @@ export function toJson(model: ServiceModel, shape: Shape, v: unknown, ref?: Memb
       if (shape.document) return v;
       const src = v as Record<string, unknown>;
       const out: Record<string, unknown> = {};
-      for (const [name, r] of Object.entries(shape.members ?? {})) {
+      for (const [name, r] of membersOf(shape)) {
         if (r.location) continue; // bound to a header, status or URI (rest-json)
         const x = toJson(model, shapeOf(model, r), src[name], r);
         if (x !== undefined) out[r.locationName ?? name] = x;

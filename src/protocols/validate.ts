@@ -5,6 +5,7 @@
 // services, …); see protocols/errors-style.ts.
 import type { ServiceModel, Shape } from './model.js';
 import { shapeOf } from './shapes.js';
+import { membersOf } from './xml.js';
 
 export interface Violation {
   /** Path as AWS prints it: lower-camel member names, `.N.member` for list items. */
@@ -43,19 +44,48 @@ function lengthOf(shape: Shape, v: unknown): number | undefined {
   return undefined;
 }
 
+// Whether a shape, or anything inside it, carries a constraint; shapes without any are not
+// walked (most members of most requests), computed once per shape.
+const constrainedCache = new WeakMap<Shape, boolean>();
+function constrained(model: ServiceModel, shape: Shape, visiting = new Set<Shape>()): boolean {
+  const known = constrainedCache.get(shape);
+  if (known !== undefined) return known;
+  if (visiting.has(shape)) return true; // recursive shapes: assume so, stay correct
+  visiting.add(shape);
+  let c = !!(shape.required?.length || shape.min !== undefined || shape.max !== undefined || shape.pattern !== undefined || shape.enum);
+  if (!c) {
+    const refs = shape.type === 'structure' ? Object.values(shape.members ?? {})
+      : shape.type === 'list' ? [shape.member!] : shape.type === 'map' ? [shape.key!, shape.value!] : [];
+    c = refs.some((r) => constrained(model, shapeOf(model, r), visiting));
+  }
+  visiting.delete(shape);
+  constrainedCache.set(shape, c);
+  return c;
+}
+
+const lcfirstCache = new Map<string, string>();
+const lcName = (s: string) => {
+  let l = lcfirstCache.get(s);
+  if (l === undefined) { l = lcfirst(s); lcfirstCache.set(s, l); }
+  return l;
+};
+
 export function validate(model: ServiceModel, shape: Shape, value: unknown, out: Violation[] = [], path = '', member = ''): Violation[] {
   if (value === undefined || value === null) return out;
+  if (!constrained(model, shape)) return out;
   switch (shape.type) {
     case 'structure': {
       const obj = value as Record<string, unknown>;
       for (const name of shape.required ?? []) {
         if (obj[name] === undefined || obj[name] === null) {
-          out.push({ path: join(path, lcfirst(name)), member: name, kind: 'required', constraint: 'Member must not be null', value: null });
+          out.push({ path: join(path, lcName(name)), member: name, kind: 'required', constraint: 'Member must not be null', value: null });
         }
       }
-      for (const [name, ref] of Object.entries(shape.members ?? {})) {
+      for (const [name, ref] of membersOf(shape)) {
         const v = obj[name];
-        if (v !== undefined && v !== null) validate(model, shapeOf(model, ref), v, out, join(path, lcfirst(name)), name);
+        if (v === undefined || v === null) continue;
+        const ms = shapeOf(model, ref);
+        if (constrained(model, ms)) validate(model, ms, v, out, join(path, lcName(name)), name);
       }
       return out;
     }
