@@ -21,12 +21,15 @@ export interface SigV4Auth {
 
 const HEADER_RE = /^AWS4-HMAC-SHA256\s+Credential=([^,\s]+)\s*,\s*SignedHeaders=([^,\s]+)\s*,\s*Signature=([0-9a-fA-F]+)\s*$/;
 
+/** `AKID/yyyymmdd/region/service/aws4_request` -> its parts (the key id is what precedes the last four). */
 function splitScope(cred: string): [string, string, string, string] | undefined {
-  const parts = cred.split('/');
-  if (parts.length < 5 || parts[parts.length - 1] !== 'aws4_request') return undefined;
-  // The access key id is everything before the last four segments.
-  const [date, region, service] = parts.slice(-4, -1);
-  return [parts.slice(0, -4).join('/'), date, region, service];
+  if (!cred.endsWith('/aws4_request')) return undefined;
+  const s3 = cred.length - 13;                  // the slash before aws4_request
+  const s2 = cred.lastIndexOf('/', s3 - 1);     // before service
+  const s1 = s2 > 0 ? cred.lastIndexOf('/', s2 - 1) : -1; // before region
+  const s0 = s1 > 0 ? cred.lastIndexOf('/', s1 - 1) : -1; // before date
+  if (s0 < 0) return undefined;
+  return [cred.slice(0, s0), cred.slice(s0 + 1, s1), cred.slice(s1 + 1, s2), cred.slice(s2 + 1, s3)];
 }
 
 /** The SigV4 parameters of a request, or undefined for an unsigned request. Throws on a garbled one. */
