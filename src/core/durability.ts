@@ -1,7 +1,11 @@
 // Memory or a data directory. With a data directory, the journal is opened, its records are
 // loaded into the services' collections, and every later write is journalled.
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Journal } from './journal.js';
 import { loadRecords, setChangeSink } from './state.js';
+import { setTokenSecret } from './pagination.js';
 
 let journal: Journal | undefined;
 
@@ -13,6 +17,9 @@ let journal: Journal | undefined;
 export async function openDataDir(dir: string, prepare: (services: string[]) => Promise<unknown>): Promise<number> {
   const { Journal } = await import('./journal.js');
   journal = new Journal(dir);
+  const secretFile = join(dir, 'token-secret');
+  if (!existsSync(secretFile)) writeFileSync(secretFile, randomBytes(32), { mode: 0o600 });
+  setTokenSecret(readFileSync(secretFile));
   // Services are loaded on demand; those with stored state must be loaded before it is.
   await prepare(journal.services());
   const n = loadRecords(journal.records());

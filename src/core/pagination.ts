@@ -6,7 +6,10 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { ServiceError } from './errors.js';
 import { loadModel, type Paginator } from '../protocols/model.js';
 
-const secret = randomBytes(32);
+// Random per process; with --data-dir it is kept there, so tokens outlive a restart as
+// AWS's do.
+let secret: Buffer = randomBytes(32);
+export function setTokenSecret(s: Buffer): void { secret = s; }
 const mac = (s: string) => createHmac('sha256', secret).update(s).digest('base64url').slice(0, 22);
 
 interface Position { o: string; k?: string; i?: number }

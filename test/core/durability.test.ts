@@ -34,6 +34,9 @@ test('acknowledged writes survive kill -9; acknowledged deletes are not resurrec
     await iam.send(new DeleteUserCommand({ UserName: name }));
     acked.delete(name);
   }
+  // A pagination token from before the crash still works after it (the secret is on disk).
+  const firstPage = await iam.send(new ListUsersCommand({ MaxItems: 5 }));
+  assert.equal(firstPage.IsTruncated, true);
   // A last burst still in flight when the process dies.
   const burst = Array.from({ length: 100 }, (_, i) => `v${String(i).padStart(3, '0')}`).map((name) =>
     iam.send(new CreateUserCommand({ UserName: name })).then(() => acked.add(name), () => undefined));
@@ -52,6 +55,9 @@ test('acknowledged writes survive kill -9; acknowledged deletes are not resurrec
     const me = await new STSClient(sdk(second, { accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: AccessKey!.SecretAccessKey! })).send(new GetCallerIdentityCommand({}));
     assert.equal(me.Arn, `arn:aws:iam::000000000000:user/${AccessKey!.UserName}`);
     assert.ok((await iam2.send(new ListUsersCommand({}))).Users!.length > 0);
+    const next = await iam2.send(new ListUsersCommand({ MaxItems: 5, Marker: firstPage.Marker }));
+    assert.ok(next.Users!.length > 0);
+    assert.ok(next.Users![0].UserName! > firstPage.Users![4].UserName!, 'the token resumes after the last user of page one');
   } finally {
     await kill9(second);
   }
