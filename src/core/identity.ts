@@ -24,6 +24,16 @@ export interface Credential {
   owner: 'iam' | 'sts';
 }
 
+/**
+ * When and where each key last signed a request (GetAccessKeyLastUsed). Kept in memory only:
+ * journalling every request would put a disk write on every call, and AWS itself reports
+ * this with a delay and at coarse granularity.
+ */
+export interface KeyUse { date: number; service: string; region: string }
+const lastUse = new Map<string, KeyUse>();
+export function noteKeyUse(accessKeyId: string, use: KeyUse): void { lastUse.set(accessKeyId, use); }
+export function keyLastUsed(accessKeyId: string): KeyUse | undefined { return lastUse.get(accessKeyId); }
+
 // One global scope: access key ids are unique across accounts.
 const identityState = defineState({
   service: 'identity',
@@ -33,7 +43,7 @@ const identityState = defineState({
 const keys = () => identityState({ accountId: '*', region: 'global' }).keys;
 
 onReset((service) => {
-  if (!service) return; // a full reset already dropped the identity scope
+  if (!service) { lastUse.clear(); return; } // a full reset already dropped the identity scope
   const k = keys();
   for (const [id, cred] of [...k.entries()]) if (cred.owner === service) k.delete(id);
 });

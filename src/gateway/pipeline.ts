@@ -15,7 +15,7 @@ import { ServiceError, internalFailure, notImplemented } from '../core/errors.js
 import { requestId } from '../core/ids.js';
 import { log, logs } from '../core/log.js';
 import { clock } from '../core/clock-instance.js';
-import { accountFor, findCredential, rootIdentity } from '../core/identity.js';
+import { accountFor, findCredential, noteKeyUse, rootIdentity } from '../core/identity.js';
 import { loadModel } from '../protocols/model.js';
 import { shapeOf } from '../protocols/shapes.js';
 import { validate } from '../protocols/validate.js';
@@ -173,6 +173,7 @@ const authenticate: Stage = (ex) => {
       if (expectedSignature(a, ex.req, ex.raw, secret) !== a.signature) throw tokenError(ex, 'signature');
     }
   }
+  if (cred?.kind === 'user') noteKeyUse(cred.accessKeyId, { date: now, service: ex.model!.name, region: a?.region || 'us-east-1' });
   ex.ctx = {
     service: ex.model!.name,
     operation: ex.op!.name,

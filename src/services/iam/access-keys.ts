@@ -2,7 +2,7 @@
 // registered in core/identity, so requests signed with it are that user's requests.
 import type { RequestContext } from '../service.js';
 import { iamId, secretKey } from '../../core/ids.js';
-import { forgetCredential, registerCredential, updateCredential } from '../../core/identity.js';
+import { forgetCredential, keyLastUsed, registerCredential, updateCredential } from '../../core/identity.js';
 import {
   clean, implicitOwner, limitExceeded, noSuchEntity, now, pageOf, rootArn, st, validationError, type In, type Out,
 } from './common.js';
@@ -76,11 +76,13 @@ export function getAccessKeyLastUsed(ctx: RequestContext, input: In<'GetAccessKe
   const s = st(ctx);
   const k = s.accessKeys.get(input.AccessKeyId);
   if (!k) throw missingKey(input.AccessKeyId); // the model lists no error; IAM answers NoSuchEntity-like
-  // A key never used reads "N/A" for service and region, without a date.
+  // A key never used reads "N/A" for service and region, without a date. The gateway notes
+  // each use of a key in core/identity.
+  const used = keyLastUsed(k.AccessKeyId) ?? k.lastUsed;
   return clean({
     UserName: ownerName(s, k.owner),
-    AccessKeyLastUsed: k.lastUsed
-      ? { LastUsedDate: k.lastUsed.date, ServiceName: k.lastUsed.service, Region: k.lastUsed.region }
+    AccessKeyLastUsed: used
+      ? { LastUsedDate: used.date, ServiceName: used.service, Region: used.region }
       : { ServiceName: 'N/A', Region: 'N/A' },
   });
 }

@@ -94,12 +94,18 @@ test('UpdateAccessKey Inactive: the key stops signing; DeleteAccessKey forgets i
   assert.equal(who.Arn, 'arn:aws:iam::000000000000:root');
 });
 
-test('GetAccessKeyLastUsed: N/A until used', async () => {
+test('GetAccessKeyLastUsed: N/A until used, then the service, region and time of the last call', async () => {
   await iam.send(new CreateUserCommand({ UserName: 'alice' }));
   const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName: 'alice' }));
   const r = await iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: AccessKey!.AccessKeyId }));
   assert.equal(r.UserName, 'alice');
   assert.deepEqual(r.AccessKeyLastUsed, { ServiceName: 'N/A', Region: 'N/A' });
+  const creds = { accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: AccessKey!.SecretAccessKey! };
+  await new STSClient({ ...sdk(n, creds), region: 'eu-west-1' }).send(new GetCallerIdentityCommand({}));
+  const used = await iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: AccessKey!.AccessKeyId }));
+  assert.equal(used.AccessKeyLastUsed!.ServiceName, 'sts');
+  assert.equal(used.AccessKeyLastUsed!.Region, 'eu-west-1');
+  assert.ok(Math.abs(used.AccessKeyLastUsed!.LastUsedDate!.getTime() - n.clock.now().getTime()) < 5000);
 });
 
 test('access keys through the aws CLI', async () => {
