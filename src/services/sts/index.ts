@@ -3,6 +3,7 @@ import type { Service } from '../service.js';
 import { getAccessKeyInfo, getCallerIdentity } from './caller.js';
 import { assumeRole } from './assume-role.js';
 import { getSessionToken } from './session-token.js';
+import { assumeRoleWithWebIdentity } from './web-identity.js';
 
 export const sts: Service = {
   name: 'sts',
@@ -11,5 +12,6 @@ export const sts: Service = {
     GetAccessKeyInfo: getAccessKeyInfo,
     AssumeRole: assumeRole,
     GetSessionToken: getSessionToken,
+    AssumeRoleWithWebIdentity: assumeRoleWithWebIdentity,
   },
 };

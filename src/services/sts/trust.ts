@@ -33,9 +33,14 @@ function roleArnOf(c: Credential): string | undefined {
   return m ? `arn:aws:iam::${m[1]}:role/${m[2]}` : undefined;
 }
 
-function principalMatches(p: Statement['Principal'], caller: Credential): boolean {
+/** Who asks: an AWS principal (a credential), or an identity provider's user (web identity). */
+export type TrustCaller = Credential | { federated: string };
+
+function principalMatches(p: Statement['Principal'], who: TrustCaller): boolean {
   if (p === '*') return true;
   if (!p || typeof p !== 'object') return false;
+  if ('federated' in who) return list(p.Federated).includes(who.federated);
+  const caller = who;
   for (const entry of list(p.AWS)) {
     if (entry === '*') return true;
     // An account id or the account's root ARN trusts every principal of that account.
@@ -74,7 +79,7 @@ function conditionHolds(cond: Statement['Condition'], ctx: TrustContext): boolea
 }
 
 /** Whether the trust policy lets `caller` perform `action` on the role. */
-export function trustAllows(document: string, caller: Credential, action: string, ctx: TrustContext): boolean {
+export function trustAllows(document: string, caller: TrustCaller, action: string, ctx: TrustContext): boolean {
   let doc: { Statement?: Statement | Statement[] };
   try { doc = JSON.parse(document); } catch { return false; }
   let allowed = false;
