@@ -3,7 +3,7 @@
 import type { RequestContext } from '../service.js';
 import { ServiceError } from '../../core/errors.js';
 import { callService } from '../../core/internal-client.js';
-import { issue } from './credentials.js';
+import { issue, packedPolicySize } from './credentials.js';
 import { trustAllows } from './trust.js';
 
 import type { StsOperations } from '../../protocols/types/sts.js';
@@ -59,12 +59,10 @@ export async function assumeRole(ctx: RequestContext, input: Op['input']): Promi
   const sessionArn = `arn:aws:sts::${roleAccount}:assumed-role/${role.RoleName}/${input.RoleSessionName}`;
   const assumedRoleId = `${role.RoleId}:${input.RoleSessionName}`;
   const Credentials = issue({ accountId: roleAccount, arn: sessionArn, userId: assumedRoleId, kind: 'assumed-role', mfa: mfa || !!ctx.caller.mfa }, duration);
-  const packed = input.Policy || input.PolicyArns?.length || input.Tags?.length;
   return {
     Credentials,
     AssumedRoleUser: { AssumedRoleId: assumedRoleId, Arn: sessionArn },
-    // A rough share of the packed-policy quota, as a percentage like AWS reports it.
-    ...(packed ? { PackedPolicySize: Math.min(100, Math.ceil(((input.Policy?.length ?? 0) + JSON.stringify(input.Tags ?? []).length + 50 * (input.PolicyArns?.length ?? 0)) / 20.48)) } : {}),
+    ...packedPolicySize(input),
     ...(input.SourceIdentity ? { SourceIdentity: input.SourceIdentity } : {}),
   };
 }

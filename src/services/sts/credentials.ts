@@ -26,3 +26,14 @@ export function issue(who: Omit<Credential, 'accessKeyId' | 'secretAccessKey' | 
 }
 
 export const isTemporary = (c: Credential): boolean => c.kind === 'assumed-role' || c.kind === 'session' || c.kind === 'federated';
+
+/**
+ * PackedPolicySize: the share (percent) of the packed session-policy quota a request's
+ * session policy, policy ARNs and tags take; only reported when the request has any.
+ * Nimbus approximates AWS's compression with the plain size against a 2,048-byte quota.
+ */
+export function packedPolicySize(input: { Policy?: string; PolicyArns?: unknown[]; Tags?: unknown[] }): { PackedPolicySize?: number } {
+  if (!input.Policy && !input.PolicyArns?.length && !input.Tags?.length) return {};
+  const bytes = (input.Policy?.length ?? 0) + JSON.stringify(input.Tags ?? []).length + 50 * (input.PolicyArns?.length ?? 0);
+  return { PackedPolicySize: Math.min(100, Math.ceil(bytes / 20.48)) };
+}

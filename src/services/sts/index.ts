@@ -4,6 +4,7 @@ import { getAccessKeyInfo, getCallerIdentity } from './caller.js';
 import { assumeRole } from './assume-role.js';
 import { getSessionToken } from './session-token.js';
 import { assumeRoleWithWebIdentity } from './web-identity.js';
+import { getFederationToken } from './federation-token.js';
 
 export const sts: Service = {
   name: 'sts',
@@ -13,5 +14,6 @@ export const sts: Service = {
     AssumeRole: assumeRole,
     GetSessionToken: getSessionToken,
     AssumeRoleWithWebIdentity: assumeRoleWithWebIdentity,
+    GetFederationToken: getFederationToken,
   },
 };

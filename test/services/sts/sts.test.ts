@@ -2,7 +2,7 @@
 // policies, session tokens with MFA, expiry on the virtual clock.
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { STSClient, GetCallerIdentityCommand, AssumeRoleCommand, GetSessionTokenCommand, GetAccessKeyInfoCommand } from '@aws-sdk/client-sts';
+import { STSClient, GetCallerIdentityCommand, AssumeRoleCommand, GetSessionTokenCommand, GetAccessKeyInfoCommand, GetFederationTokenCommand } from '@aws-sdk/client-sts';
 import { IAMClient, CreateUserCommand, CreateAccessKeyCommand, CreateRoleCommand, CreateVirtualMFADeviceCommand, EnableMFADeviceCommand } from '@aws-sdk/client-iam';
 import { aws, boto3, nimbus, rejects, sdk } from '../../helpers.js';
 import type { Nimbus } from '../../../src/index.js';
@@ -146,6 +146,27 @@ print(json.dumps({'key': r['Credentials']['AccessKeyId'], 'error': err}))`, cred
   const cli = await aws(n, ['sts', 'get-session-token', '--duration-seconds', '900', '--serial-number', serial, '--token-code', totp(seed, n.clock.now().getTime())], creds);
   assert.equal(cli.code, 0, cli.stderr);
   assert.match(JSON.parse(cli.stdout).Credentials.AccessKeyId, /^ASIA/);
+});
+
+test('GetFederationToken: a named federated user with temporary credentials, from long-term credentials only', async () => {
+  const { creds } = await userWithKey('gina');
+  const sts = new STSClient(sdk(n, creds));
+  const r = await sts.send(new GetFederationTokenCommand({ Name: 'partner-app', DurationSeconds: 900, Policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] }) }));
+  assert.equal(r.FederatedUser!.Arn, 'arn:aws:sts::000000000000:federated-user/partner-app');
+  assert.equal(r.FederatedUser!.FederatedUserId, '000000000000:partner-app');
+  assert.ok(r.PackedPolicySize! > 0 && r.PackedPolicySize! <= 100);
+  assert.match(r.Credentials!.AccessKeyId!, /^ASIA/);
+  const temp = { accessKeyId: r.Credentials!.AccessKeyId!, secretAccessKey: r.Credentials!.SecretAccessKey!, sessionToken: r.Credentials!.SessionToken! };
+  const me = await new STSClient(sdk(n, temp)).send(new GetCallerIdentityCommand({}));
+  assert.equal(me.Arn, 'arn:aws:sts::000000000000:federated-user/partner-app');
+  assert.equal(me.UserId, '000000000000:partner-app');
+  const again = await rejects(new STSClient(sdk(n, temp)).send(new GetFederationTokenCommand({ Name: 'x1' })), 'AccessDenied', 403);
+  assert.equal(again.message, 'Cannot call GetFederationToken with session credentials');
+  const cli = await aws(n, ['sts', 'get-federation-token', '--name', 'cli-user'], creds);
+  assert.equal(cli.code, 0, cli.stderr);
+  assert.equal(JSON.parse(cli.stdout).FederatedUser.Arn, 'arn:aws:sts::000000000000:federated-user/cli-user');
+  n.clock.advance('PT15M1S');
+  await rejects(new STSClient(sdk(n, temp)).send(new GetCallerIdentityCommand({})), 'ExpiredToken', 403);
 });
 
 test('GetAccessKeyInfo names the account of a key', async () => {
