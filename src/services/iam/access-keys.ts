@@ -56,6 +56,7 @@ function ownedKey(ctx: RequestContext, userName: string | undefined, id: string)
 }
 
 export function updateAccessKey(ctx: RequestContext, input: In<'UpdateAccessKey'>): Out<'UpdateAccessKey'> {
+  // The model's enum also lists Expired, which UpdateAccessKey does not accept.
   if (input.Status !== 'Active' && input.Status !== 'Inactive') {
     throw validationError(`1 validation error detected: Value '${input.Status}' at 'status' failed to satisfy constraint: Member must satisfy enum value set: [Active, Inactive]`);
   }
@@ -78,21 +79,11 @@ export function getAccessKeyLastUsed(ctx: RequestContext, input: In<'GetAccessKe
   if (!k) throw missingKey(input.AccessKeyId); // the model lists no error; IAM answers NoSuchEntity-like
   // A key never used reads "N/A" for service and region, without a date. The gateway notes
   // each use of a key in core/identity.
-  const used = keyLastUsed(k.AccessKeyId) ?? k.lastUsed;
+  const used = keyLastUsed(k.AccessKeyId);
   return clean({
     UserName: ownerName(s, k.owner),
     AccessKeyLastUsed: used
       ? { LastUsedDate: used.date, ServiceName: used.service, Region: used.region }
       : { ServiceName: 'N/A', Region: 'N/A' },
   });
-}
-
-/** Internal: the gateway (or any service) notes that a key signed a request. */
-export function noteAccessKeyUsed(ctx: RequestContext, input: { AccessKeyId: string; ServiceName: string; Region?: string }) {
-  const s = st(ctx);
-  const k = s.accessKeys.get(input.AccessKeyId);
-  if (!k) return { found: false };
-  k.lastUsed = { date: now(), service: input.ServiceName, region: input.Region ?? ctx.region };
-  s.accessKeys.set(k.AccessKeyId, k);
-  return { found: true };
 }

@@ -2,6 +2,7 @@
 // credential report, STS token preferences and policy context keys.
 import type { RequestContext } from '../service.js';
 import { page } from '../../core/pagination.js';
+import { keyLastUsed } from '../../core/identity.js';
 import {
   byName, clean, encodeDocument, err, invalidInput, noSuchEntity, now, pageOf, parsePolicyArn, rootArn, st,
   tagsOut, validationError, boundaryOut, type In, type Out,
@@ -155,7 +156,8 @@ function credentialReport(ctx: RequestContext, s: IamState): string {
     const cols: string[] = [];
     for (let i = 0; i < 2; i++) {
       const k = keys[i];
-      cols.push(k ? String(k.Status === 'Active') : 'false', iso(k?.CreateDate), iso(k?.lastUsed?.date), k?.lastUsed?.region ?? 'N/A', k?.lastUsed?.service ?? 'N/A');
+      const used = k ? keyLastUsed(k.AccessKeyId) : undefined;
+      cols.push(k ? String(k.Status === 'Active') : 'false', iso(k?.CreateDate), iso(used?.date), used?.region ?? 'N/A', used?.service ?? 'N/A');
     }
     return cols;
   };

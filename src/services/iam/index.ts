@@ -194,6 +194,5 @@ export const iam: Service = {
     /** STS AssumeRole / GetSessionToken with SerialNumber + TokenCode. */
     VerifyMfaCode: mfa.verifyMfaCode,
     /** The gateway: an access key signed a request (GetAccessKeyLastUsed). */
-    NoteAccessKeyUsed: keys.noteAccessKeyUsed,
   },
 };

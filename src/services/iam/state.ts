@@ -81,7 +81,6 @@ export interface AccessKeyRec {
   owner: string;
   Status: 'Active' | 'Inactive';
   CreateDate: number;
-  lastUsed?: { date: number; service: string; region: string };
 }
 
 export interface LoginProfileRec {
