@@ -9,7 +9,7 @@ import type { RequestContext } from '../service.js';
 import { ServiceError } from '../../core/errors.js';
 import { callService } from '../../core/internal-client.js';
 import { clock } from '../../core/clock-instance.js';
-import { issue } from './credentials.js';
+import { roleAccount, roleToAssume, startRoleSession } from './sessions.js';
 import { trustAllows } from './trust.js';
 import type { StsOperations } from '../../protocols/types/sts.js';
 
@@ -34,9 +34,7 @@ function claimsOf(token: string): Claims {
 
 export async function assumeRoleWithWebIdentity(ctx: RequestContext, input: Op['input']): Promise<Op['output']> {
   const claims = claimsOf(input.WebIdentityToken);
-  const m = /^arn:aws:iam::(\d{12}):role\/(?:.*\/)?[\w+=,.@-]+$/.exec(input.RoleArn);
-  if (!m) throw new ServiceError('ValidationError', `${input.RoleArn} is invalid`, 400);
-  const account = m[1];
+  const account = roleAccount(input.RoleArn);
   const issuer = String(claims.iss ?? '');
   const providerId = issuer.replace(/^https:\/\//i, '').replace(/\/+$/, '');
   const providerArn = `arn:aws:iam::${account}:oidc-provider/${providerId}`;
@@ -57,30 +55,16 @@ export async function assumeRoleWithWebIdentity(ctx: RequestContext, input: Op['
       `Token expired: current date/time ${Math.floor(clock.now() / 1000)} must be before the expiration date/time ${claims.exp}`, 400);
   }
 
-  let role: { RoleName: string; RoleId: string; AssumeRolePolicyDocument: string; MaxSessionDuration?: number };
-  try {
-    role = (await callService<{ Role: typeof role }>(ctx, 'iam', 'GetRoleForAssume', { RoleArn: input.RoleArn }, { accountId: account })).Role;
-  } catch (e) {
-    if (e instanceof ServiceError && e.code === 'NoSuchEntity') throw notAuthorized();
-    throw e;
-  }
+  const role = await roleToAssume(ctx, input.RoleArn, account, notAuthorized);
   const allowed = trustAllows(role.AssumeRolePolicyDocument, { federated: providerArn }, 'sts:AssumeRoleWithWebIdentity', {
     [`${providerId}:aud`]: audience,
     [`${providerId}:sub`]: claims.sub,
     'sts:RoleSessionName': input.RoleSessionName,
   });
   if (!allowed) throw notAuthorized();
-  const duration = input.DurationSeconds ?? 3600;
-  if (duration > (role.MaxSessionDuration ?? 3600)) {
-    throw new ServiceError('ValidationError', 'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.', 400);
-  }
-  await callService(ctx, 'iam', 'NoteRoleUsed', { RoleArn: input.RoleArn, Region: ctx.region }, { accountId: account });
-  const arn = `arn:aws:sts::${account}:assumed-role/${role.RoleName}/${input.RoleSessionName}`;
-  const id = `${role.RoleId}:${input.RoleSessionName}`;
   return {
-    Credentials: issue({ accountId: account, arn, userId: id, kind: 'assumed-role' }, duration),
+    ...(await startRoleSession(ctx, role, account, input.RoleSessionName, input.DurationSeconds)),
     SubjectFromWebIdentityToken: claims.sub,
-    AssumedRoleUser: { AssumedRoleId: id, Arn: arn },
     Provider: issuer,
     Audience: audience,
   };
