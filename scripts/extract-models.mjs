@@ -21,7 +21,7 @@ export const SERVICES = {
   apigateway: 'apigateway', ecr: 'ecr', codebuild: 'codebuild', codedeploy: 'codedeploy',
   codepipeline: 'codepipeline', elasticbeanstalk: 'elasticbeanstalk', ec2: 'ec2', ecs: 'ecs',
   elb: 'elb', elbv2: 'elbv2', cloudfront: 'cloudfront', autoscaling: 'autoscaling', acm: 'acm',
-  fis: 'fis', billing: 'billing', events: 'events',
+  fis: 'fis', billing: 'billing', events: 'events', ram: 'ram',
 };
 
 // Keys that carry prose or client-only hints; everything else is structure we honour.
