@@ -19,6 +19,7 @@ import { closeBlobs, setBlobRoot } from './core/blobs.js';
 import { runStopHooks } from './core/lifecycle.js';
 import { setDefaultAccount } from './core/identity.js';
 import { log, setLogLevel, type LogLevel } from './core/log.js';
+import { setPublicEndpoint } from './core/internal-client.js';
 
 export interface NimbusOptions {
   port?: number;
@@ -69,6 +70,7 @@ export async function startNimbus(o: NimbusOptions = {}): Promise<Nimbus> {
   const port = (server.address() as AddressInfo).port;
   const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
   const endpoint = `http://${shownHost}:${port}`;
+  setPublicEndpoint(endpoint);
   log.info(`nimbus ${VERSION} listening on ${endpoint}; state in ${dataDir ? `${dataDir} (${loaded} records loaded)` : 'memory'}; services: ${services.join(',')}`);
   return {
     endpoint,
