@@ -5,7 +5,7 @@ import { clock } from '../core/clock-instance.js';
 import { parseDuration } from '../core/clock.js';
 import { allRecords, decodeValue, encodeValue, loadRecords, resetState, type Snapshot } from '../core/state.js';
 import { readBody } from './body.js';
-import { loadServices } from '../services/registry.js';
+import { loadService, loadServices } from '../services/registry.js';
 
 const json = (status: number, v: unknown): HttpResponse =>
   ({ status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(v) });
@@ -60,8 +60,20 @@ export async function internalRoute(ex: Exchange): Promise<HttpResponse> {
         const records = await loadSnapshot(decodeValue((await readBody(ex.raw, 1 << 30)).toString('utf8')) as Snapshot);
         return json(200, { loaded: records });
       }
-      default:
+      default: {
+        // /_nimbus/<service>/…: a service's own plain-HTTP endpoints (SNS's signing certificate
+        // and subscription confirmation links, for instance), outside any AWS protocol.
+        const m = /^\/_nimbus\/([a-z0-9-]+)(\/.*)$/.exec(url.pathname);
+        if (m && ex.opts.enabled.has(m[1])) {
+          const svc = await loadService(m[1]);
+          if (svc.http) {
+            const body = ex.req.method === 'GET' || ex.req.method === 'HEAD' ? Buffer.alloc(0) : await readBody(ex.raw, 1 << 20);
+            const r = await svc.http({ method: ex.req.method, path: m[2], query: url.searchParams, headers: ex.req.headers, body });
+            if (r) return r;
+          }
+        }
         return json(404, { error: `no such Nimbus route: ${route}` });
+      }
     }
   } catch (e) {
     return json(400, { error: (e as Error).message });

@@ -1,7 +1,7 @@
 // What a service is: a name, a table of handlers by operation name, and optionally
 // in-process-only handlers other services may call. Operations without a handler answer
 // 501 NotImplemented.
-import type { HttpRequest } from '../protocols/codec.js';
+import type { HttpRequest, HttpResponse } from '../protocols/codec.js';
 import type { Credential } from '../core/identity.js';
 import type { Violation } from '../protocols/validate.js';
 import type { ServiceError } from '../core/errors.js';
@@ -37,6 +37,20 @@ export interface Service {
   handlers: Record<string, Handler>;
   /** Handlers only other services can call, through core/internal-client. */
   internal?: Record<string, Handler>;
+  /**
+   * Plain-HTTP endpoints under /_nimbus/<service>/ (paths here start after that prefix), for
+   * what AWS serves outside its APIs: certificates, confirmation links, downloads. Answer
+   * undefined for a path the service does not serve (404).
+   */
+  http?(req: ServiceHttpRequest): Promise<HttpResponse | undefined> | HttpResponse | undefined;
   /** How this service reports model validation failures (defaults by protocol). */
   validationError?(violations: Violation[], protocol: Protocol): ServiceError;
+}
+
+export interface ServiceHttpRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
 }
