@@ -6,6 +6,8 @@
 //
 //   nimbus   node bin/nimbus.js start --port P --host 127.0.0.1 --log-level warn
 //   moto     moto_server -H 127.0.0.1 -p P
+//   dynalite node node_modules/dynalite/cli.js --port P (the Node DynamoDB emulator), only
+//            for scenarios that name it in `peers`
 //   ceiling  node bench/ceiling.mjs P: bare node:http answering a fixed body of the same
 //            size and shape as Nimbus's answer
 //
@@ -65,7 +67,9 @@ const LOGS = join(RESULTS, 'logs');
 const HOST = '127.0.0.1';
 const REGION = 'us-east-1';
 const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
-const TARGET_NAMES = ['nimbus', 'moto', 'ceiling'];
+const TARGET_NAMES = ['nimbus', 'moto', 'dynalite', 'ceiling'];
+/** Targets that serve only some scenarios: a scenario lists them in `peers`. */
+const PEER_ONLY = new Set(['dynalite']);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // ---------------------------------------------------------------- options
@@ -75,7 +79,8 @@ const USAGE = `usage: node bench/run.mjs [options]   (npm run bench -- [options]
   --duration S      measured seconds per scenario and target (default 10, 1..600)
   --warmup S        warm-up seconds before each measured run (default 2, 0..60)
   --connections N   concurrent connections, pipelining 1 (default 32, 1..1024)
-  --only LIST       targets, comma-separated: nimbus,moto,ceiling (default all three)
+  --only LIST       targets, comma-separated: nimbus,moto,dynalite,ceiling (default all;
+                    dynalite runs only in the DynamoDB scenarios)
   --scenario LIST   scenario names, comma-separated (default all): ${ALL_SCENARIOS.map((s) => s.name).join(', ')}
   --rounds N        measure every target N times, taking turns; report the median (default 1)
   --starts N        start-ups timed per server, median reported (default 5, 0 skips)
@@ -127,7 +132,7 @@ function parseOptions(argv) {
     connections: Math.round(intOption(values, 'connections', 32, 1, 1024)),
     starts: Math.round(intOption(values, 'starts', 5, 0, 20)),
     rounds: Math.round(intOption(values, 'rounds', 1, 1, 20)),
-    // Keep the fixed order nimbus, moto, ceiling whatever order --only lists them in.
+    // Keep the fixed order nimbus, moto, dynalite, ceiling whatever order --only lists them in.
     targets: TARGET_NAMES.filter((t) => targets.includes(t)),
     scenarios: ALL_SCENARIOS.filter((s) => names.includes(s.name)),
     out: values.out ?? join(RESULTS, 'latest.json'),
@@ -197,6 +202,12 @@ const TARGETS = {
   moto: {
     label: 'moto',
     command: (port) => [MOTO_BIN, ['-H', HOST, '-p', String(port)], {}],
+  },
+  dynalite: {
+    label: 'dynalite',
+    // Tables go ACTIVE at once (its default delays them by 500 ms, as AWS does by seconds).
+    command: (port) => [process.execPath, [join(ROOT, 'node_modules', 'dynalite', 'cli.js'), '--port', String(port),
+      '--createTableMs', '0', '--deleteTableMs', '0', '--updateTableMs', '0'], {}],
   },
   ceiling: {
     label: 'ceiling',
@@ -386,7 +397,8 @@ async function benchTarget(target, scenario, opts) {
     await sleep(500);
     const rssAfterStart = rssMb(server.pid);
     const call = async (req) => send(server.port, await sign(req, server.port, req.service ?? scenario.service));
-    const state = scenario.setup ? await scenario.setup(server.endpoint, { call, target }) : undefined;
+    // The ceiling answers one fixed body to everything: there is nothing to set up.
+    const state = scenario.setup && target !== 'ceiling' ? await scenario.setup(server.endpoint, { call, target }) : undefined;
     const built = [].concat(scenario.requests(server.endpoint, state));
     const requests = await Promise.all(built.map((r) => sign(r, server.port, r.service ?? scenario.service)));
 
@@ -449,6 +461,7 @@ function ratios(results) {
   const n = results.nimbus?.reqPerSec;
   const out = {};
   if (n && results.moto?.reqPerSec) out.nimbusOverMoto = n / results.moto.reqPerSec;
+  if (n && results.dynalite?.reqPerSec) out.nimbusOverDynalite = n / results.dynalite.reqPerSec;
   if (n && results.ceiling?.reqPerSec) out.nimbusOverCeiling = n / results.ceiling.reqPerSec;
   return out;
 }
@@ -488,7 +501,8 @@ async function main() {
     + (opts.rounds > 1 ? `, ${opts.rounds} rounds (median)` : ''));
   console.log('(load generator and server share the CPUs: compare the ratios, not the absolute numbers)');
 
-  const timed = opts.targets.filter((t) => t !== 'ceiling');
+  // Start-up is timed on STS GetCallerIdentity, which only full AWS emulators answer.
+  const timed = opts.targets.filter((t) => t !== 'ceiling' && !PEER_ONLY.has(t));
   if (opts.starts > 0 && timed.length) {
     console.error(`timing start-ups (${opts.starts} per server)`);
     for (const t of timed) report.startup[t] = await timeStartups(t, opts.starts);
@@ -507,13 +521,14 @@ async function main() {
       if (opts.rounds > 1) console.error(`  [${scenario.name}] round ${round} of ${opts.rounds}`);
       for (const t of opts.targets) {
         if (t === 'ceiling' && !scenario.ceiling) continue;
+        if (PEER_ONLY.has(t) && !scenario.peers?.includes(t)) continue;
         runs[t].push(await benchTarget(t, scenario, opts));
       }
     }
     const results = {};
     for (const t of opts.targets) {
       if (!runs[t].length) {
-        results[t] = { skipped: 'the scenario has no `ceiling` response' };
+        results[t] = { skipped: t === 'ceiling' ? 'the scenario has no `ceiling` response' : `${t} serves other scenarios only` };
         continue;
       }
       const sorted = [...runs[t]].sort((a, b) => a.reqPerSec - b.reqPerSec);
@@ -523,9 +538,10 @@ async function main() {
     report.scenarios.push({ name: scenario.name, title: scenario.title, targets: results, ratios: r });
 
     console.log(`\nscenario ${scenario.name}: ${scenario.title}`);
-    console.log(table(opts.targets.map((t) => [t, results[t]])));
+    console.log(table(opts.targets.filter((t) => !PEER_ONLY.has(t) || scenario.peers?.includes(t)).map((t) => [t, results[t]])));
     const parts = [];
     if (r.nimbusOverMoto !== undefined) parts.push(`${ratio(r.nimbusOverMoto)} moto`);
+    if (r.nimbusOverDynalite !== undefined) parts.push(`${ratio(r.nimbusOverDynalite)} dynalite`);
     if (r.nimbusOverCeiling !== undefined) parts.push(`${ratio(r.nimbusOverCeiling)} node:http ceiling`);
     if (parts.length) console.log(`  nimbus = ${parts.join(', ')}`);
     const measured = opts.targets.filter((t) => !results[t].skipped);
