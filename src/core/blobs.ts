@@ -1,14 +1,19 @@
-// Large payloads (S3 object bodies, Lambda code) live in files, streamed in and out, never
-// whole in memory. With --data-dir they are under DIR/blobs and survive restarts; in memory
-// mode under a temporary folder removed at stop. File names are random ids, never derived
-// from user input. A blob is written to a temporary name and renamed once complete, so a
-// crash never leaves a half-written blob under a live id. Each service's blobs are in a folder
-// of its own, so resetting the service removes them.
+// Payloads (S3 object bodies, Lambda code) live in files, streamed in and out, never whole in
+// memory. With --data-dir they are under DIR/blobs and survive restarts; in memory mode under
+// a temporary folder removed at stop. File names are random ids, never derived from user
+// input. A blob is written to a temporary name and renamed once complete, so a crash never
+// leaves a half-written blob under a live id. Each service's blobs are in a folder of its
+// own, so resetting the service removes them.
+//
+// Small blobs (up to SMALL bytes, most S3 objects in tests) skip the file round trips that
+// dominate their cost: in memory mode they stay in memory; with --data-dir they are written in
+// one synchronous write (still before the 2xx) and read back whole. Reads of a small blob are
+// a BufferStream, which the gateway sends in one write with the headers.
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, renameSync, unlinkSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, renameSync, unlinkSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Transform, type Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { onReset } from './state.js';
 
@@ -20,6 +25,23 @@ export interface StoredBlob {
 
 let root: string | undefined;
 let temporary = false;
+
+/** Blobs up to this size are held whole (in memory, or written in one go). */
+const SMALL = 64 * 1024;
+/** Small blobs of an in-memory Nimbus, by id. */
+const inMemory = new Map<string, Buffer>();
+/** Owner folders known to exist (saves a mkdir per blob). */
+const madeDirs = new Set<string>();
+
+/** A readable whose whole content is already in memory: senders may write `buffer` at once. */
+export class BufferStream extends Readable {
+  constructor(readonly buffer: Buffer) { super(); }
+  private sent = false;
+  override _read(): void {
+    if (!this.sent) { this.sent = true; if (this.buffer.length) this.push(this.buffer); }
+    this.push(null);
+  }
+}
 
 /** Where blobs go: DIR/blobs with --data-dir, else a temporary folder (set on first use). */
 export function setBlobRoot(dataDir: string | undefined): void {
@@ -38,6 +60,8 @@ const pathOf = (id: string): string => {
 };
 
 onReset((service) => {
+  for (const id of inMemory.keys()) if (!service || id.startsWith(`${service}/`)) inMemory.delete(id);
+  madeDirs.clear();
   if (!root) return;
   const target = service ? join(root, service) : root;
   if (!existsSync(target)) return;
@@ -52,21 +76,39 @@ onReset((service) => {
 export async function putBlob(source: Readable | Buffer, transforms: Transform[] = [], owner = 'shared'): Promise<StoredBlob> {
   const id = `${owner}/${randomUUID()}`;
   const final = pathOf(id);
-  mkdirSync(join(dir(), owner), { recursive: true });
-  const partial = `${final}.part`;
   const md5 = createHash('md5');
   let size = 0;
+  // Read up to SMALL bytes first: a body that ends by then is stored whole.
+  const input: AsyncIterable<Buffer> = Buffer.isBuffer(source) ? Readable.from([source]) : source;
+  const chain: AsyncIterable<Buffer> = transforms.length ? chainTransforms(input, transforms) : input;
+  const it = chain[Symbol.asyncIterator]();
+  const head: Buffer[] = [];
+  let more = true;
+  while (size <= SMALL) {
+    const r = await it.next();
+    if (r.done) { more = false; break; }
+    const c = Buffer.isBuffer(r.value) ? r.value : Buffer.from(r.value);
+    md5.update(c); size += c.length; head.push(c);
+  }
+  if (!more) {
+    const whole = head.length === 1 ? head[0] : Buffer.concat(head, size);
+    if (memoryMode()) inMemory.set(id, whole);
+    else { ensureDir(owner); writeFileSync(`${final}.part`, whole); renameSync(`${final}.part`, final); }
+    return { id, size, md5: md5.digest('hex') };
+  }
+  ensureDir(owner);
+  const partial = `${final}.part`;
   const out = createWriteStream(partial);
   try {
-    if (Buffer.isBuffer(source)) {
-      md5.update(source); size = source.length;
-      await new Promise<void>((ok, fail) => out.end(source, () => ok()).on('error', fail));
-    } else {
-      const measure = new Transform({
-        transform(c: Buffer, _e, done) { md5.update(c); size += c.length; done(null, c); },
-      });
-      await pipeline([source, ...transforms, measure, out] as unknown as [Readable, ...Transform[]]);
-    }
+    const rest = async function* (): AsyncGenerator<Buffer> {
+      yield* head;
+      for (let r = await it.next(); !r.done; r = await it.next()) {
+        const c = Buffer.isBuffer(r.value) ? r.value : Buffer.from(r.value);
+        md5.update(c); size += c.length;
+        yield c;
+      }
+    };
+    await pipeline(Readable.from(rest()), out);
     renameSync(partial, final);
   } catch (e) {
     out.destroy();
@@ -76,19 +118,52 @@ export async function putBlob(source: Readable | Buffer, transforms: Transform[]
   return { id, size, md5: md5.digest('hex') };
 }
 
-/** Reads a blob, or the inclusive byte range [start, end] of it. */
-export function readBlob(id: string, range?: { start: number; end: number }): Readable {
-  return createReadStream(pathOf(id), range);
+/**
+ * source → t1 → t2 …, an error in any of them ending the iteration of the last. (Plain pipes:
+ * stream/promises' pipeline costs an AbortSignal and error objects per call, which shows on
+ * small uploads.)
+ */
+function chainTransforms(source: AsyncIterable<Buffer>, transforms: Transform[]): AsyncIterable<Buffer> {
+  const from = source instanceof Readable ? source : Readable.from(source);
+  const last = transforms[transforms.length - 1];
+  const fail = (e: Error) => { if (!last.destroyed) last.destroy(e); };
+  let prev: Readable = from;
+  for (const t of transforms) { prev.on('error', fail); prev = prev.pipe(t); }
+  last.on('error', () => { /* surfaces through the iteration */ });
+  return last;
 }
 
-export function blobSize(id: string): number { return statSync(pathOf(id)).size; }
+function ensureDir(owner: string): void {
+  if (madeDirs.has(owner)) return;
+  mkdirSync(join(dir(), owner), { recursive: true });
+  madeDirs.add(owner);
+}
+
+/** In memory mode (no --data-dir), small blobs never touch the disk. */
+const memoryMode = (): boolean => !root || temporary;
+
+/** Reads a blob, or the inclusive byte range [start, end] of it. */
+export function readBlob(id: string, range?: { start: number; end: number }): Readable {
+  const path = pathOf(id);
+  let whole = inMemory.get(id);
+  if (!whole && !memoryMode()) {
+    // A small file is read in one go (it was written in one go).
+    try { if (statSync(path).size <= SMALL) whole = readFileSync(path); } catch { /* missing: the stream errors */ }
+  }
+  if (whole) return new BufferStream(range ? whole.subarray(range.start, range.end + 1) : whole);
+  return createReadStream(path, range);
+}
+
+export function blobSize(id: string): number { return inMemory.get(id)?.length ?? statSync(pathOf(id)).size; }
 
 export function deleteBlob(id: string): void {
+  if (inMemory.delete(id)) return;
   try { unlinkSync(pathOf(id)); } catch { /* already gone */ }
 }
 
 /** Removes the temporary folder of an in-memory Nimbus. */
 export function closeBlobs(): void {
+  inMemory.clear(); madeDirs.clear();
   if (temporary && root) rmSync(root, { recursive: true, force: true });
   root = undefined; temporary = false;
 }

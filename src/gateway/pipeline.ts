@@ -28,6 +28,7 @@ import { readBody } from './body.js';
 import { decodeAwsChunked, isAwsChunked } from './chunked.js';
 import { validationError } from './errors-style.js';
 import { commit } from '../core/durability.js';
+import { BufferStream } from '../core/blobs.js';
 
 type Stage = (ex: Exchange) => void | Promise<void>;
 
@@ -235,6 +236,8 @@ function send(ex: Exchange, r: HttpResponse): void {
   const res = ex.res;
   const headers: Record<string, string | string[]> = ex.req.headers.origin ? { ...CORS_HEADERS, ...r.headers } : r.headers;
   const head = ex.req.method === 'HEAD';
+  // A body already whole in memory (a small blob) goes out in one write, like a string.
+  if (r.body instanceof BufferStream) r = { ...r, body: r.body.buffer };
   if (r.body instanceof Readable) {
     res.writeHead(r.status, headers);
     if (head) { r.body.destroy(); res.end(); return; }

@@ -1,6 +1,8 @@
-// Large payloads are files under DIR/blobs/<service>; resetting a service removes its files.
+// Payloads are blobs: small ones whole (in memory, or one file write with --data-dir), large ones
+// streamed to files under DIR/blobs/<service>; resetting a service removes its files.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,4 +26,30 @@ test('object bodies live in blob files named by id, and reset removes them', asy
   } finally {
     await n.stop();
   }
+});
+
+test('small and large blobs: whole, by range, through transforms, deleted, in memory and on disk', async () => {
+  const { putBlob, readBlob, blobSize, deleteBlob, BufferStream } = await import('../../src/core/blobs.js');
+  const { Readable, Transform } = await import('node:stream');
+  const read = async (s: NodeJS.ReadableStream) => { const parts: Buffer[] = []; for await (const c of s) parts.push(c as Buffer); return Buffer.concat(parts); };
+  const small = await putBlob(Buffer.from('small body'), [], 'test');
+  assert.equal(small.size, 10);
+  assert.equal(small.md5, createHash('md5').update('small body').digest('hex'));
+  assert.ok(readBlob(small.id) instanceof BufferStream, 'a small blob reads back whole');
+  assert.equal((await read(readBlob(small.id, { start: 6, end: 9 }))).toString(), 'body');
+  let seen = 0;
+  const counter = new Transform({ transform(c: Buffer, _e, done) { seen += c.length; done(null, c); } });
+  const chunks = [Buffer.alloc(40_000, 1), Buffer.alloc(40_000, 2), Buffer.alloc(40_000, 3)];
+  const large = await putBlob(Readable.from(chunks), [counter], 'test');
+  assert.equal(seen, 120_000, 'the transform saw every byte');
+  assert.equal(large.size, 120_000);
+  assert.equal(blobSize(large.id), 120_000);
+  assert.ok(!(readBlob(large.id) instanceof BufferStream), 'a large blob streams from its file');
+  assert.deepEqual(await read(readBlob(large.id)), Buffer.concat(chunks));
+  assert.deepEqual(await read(readBlob(large.id, { start: 39_999, end: 40_000 })), Buffer.from([1, 2]));
+  const failing = new Readable({ read() { this.destroy(new Error('client went away')); } });
+  await assert.rejects(putBlob(failing, [], 'test'), /client went away/);
+  deleteBlob(small.id);
+  deleteBlob(large.id);
+  assert.throws(() => blobSize(large.id));
 });
