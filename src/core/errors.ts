@@ -15,7 +15,12 @@ export class ServiceError extends Error {
     /** Response headers some errors carry (e.g. x-amzn-query-error, Retry-After). */
     readonly headers: Record<string, string> = {},
   ) {
+    // An AWS error answer is not a bug: capturing a stack trace for it would be most of its
+    // cost (visible under load, e.g. sends to a missing queue). Bugs are other Errors.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(message);
+    Error.stackTraceLimit = limit;
     this.fields = fields;
   }
 }
