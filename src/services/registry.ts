@@ -16,6 +16,7 @@ const implementations: Record<string, () => Promise<Service>> = {
   logs: () => import('./logs/index.js').then((m) => m.logs),
   kms: () => import('./kms/index.js').then((m) => m.kms),
   ssm: () => import('./ssm/index.js').then((m) => m.ssm),
+  sns: () => import('./sns/index.js').then((m) => m.sns),
 };
 
 const loaded = new Map<string, Service>();
