@@ -17,6 +17,7 @@ const implementations: Record<string, () => Promise<Service>> = {
   kms: () => import('./kms/index.js').then((m) => m.kms),
   ssm: () => import('./ssm/index.js').then((m) => m.ssm),
   sns: () => import('./sns/index.js').then((m) => m.sns),
+  dynamodbstreams: () => import('./dynamodbstreams/index.js').then((m) => m.dynamodbstreams),
 };
 
 const loaded = new Map<string, Service>();

@@ -6,6 +6,8 @@ import type { RequestContext } from '../service.js';
 import { type DynamoState, type Table, dynamoState, itemKey } from './state.js';
 import { type AV, type Item, MAX_ITEM, checkValue, invalidParam, itemSize, typeOf, validation } from './values.js';
 import { ExprContext } from './expr.js';
+import { type Origin, recordChange } from './streams.js';
+import { logChange } from './pitr-log.js';
 
 export type In<K extends keyof DynamodbOperations> = DynamodbOperations[K]['input'];
 export type Out<K extends keyof DynamodbOperations> = DynamodbOperations[K]['output'];
@@ -79,21 +81,14 @@ export const currentItem = (s: DynamoState, t: Table, pk: string): Item | undefi
 /** Hooks the TTL module sets: called after every write. */
 export const writeHooks: { afterWrite?: (s: DynamoState, t: Table, pk: string, item: Item | undefined) => void } = {};
 
-/** The one write path: journal, ordered indexes, TTL. `after` undefined deletes. */
-export function writeItem(s: DynamoState, t: Table, pk: string, before: Item | undefined, after: Item | undefined): void {
+/** The one write path: journal, ordered indexes, TTL, the table's stream. `after` undefined deletes. */
+export function writeItem(s: DynamoState, t: Table, pk: string, before: Item | undefined, after: Item | undefined, origin: Origin = 'client'): void {
   const k = itemKey(t.rec.name, pk);
   if (after) s.items.set(k, { t: t.rec.name, item: after }); else if (before) s.items.delete(k);
   t.index(before, after, pk);
   writeHooks.afterWrite?.(s, t, pk, after);
-}
-
-/** Rejects the legacy (pre-expression) parameters Nimbus does not implement, rather than ignoring them. */
-export function noLegacy(input: object, names: string[]): void {
-  for (const n of names) {
-    if ((input as Record<string, unknown>)[n] !== undefined) {
-      throw validation(`Nimbus does not implement the legacy parameter ${n} yet; use the expression parameters instead`);
-    }
-  }
+  recordChange(s, t, before, after, origin);
+  logChange(s, t, pk, after);
 }
 
 /** Builds the request's ExprContext and checks names/values are only given with expressions. */

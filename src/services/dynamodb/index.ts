@@ -1,6 +1,13 @@
-// Amazon DynamoDB: tables, items (expressions, exact 38-digit numbers), Query/Scan over ordered
-// indexes with LSIs and GSIs, batches, transactions, consumed capacity and TTL. Operations not
-// listed here (backups, global tables, PartiQL, imports/exports, streams…) answer 501.
+// Amazon DynamoDB: tables, items (expressions and the legacy parameters, exact 38-digit
+// numbers), Query/Scan over ordered indexes with LSIs and GSIs, batches, transactions, PartiQL,
+// consumed capacity, TTL, streams (served to the Streams API through `internal`), backups and
+// point-in-time recovery. Operations not listed here (global tables, imports/exports, Kinesis
+// streaming destinations…) answer 501.
+//
+// Where things are: tables.ts (table operations), items.ts, query.ts, batch.ts, legacy.ts
+// (pre-expression parameters), expr.ts (expressions), partiql.ts + partiql-exec.ts, ttl.ts,
+// streams.ts + stream-api.ts, backups.ts + pitr-log.ts, policies.ts (resource policies),
+// insights.ts (Contributor Insights), state.ts (ordered indexes).
 import type { Service } from '../service.js';
 import {
   createTable, deleteTable, describeEndpoints, describeLimits, describeTable, listTables, listTagsOfResource, tagResource,
@@ -10,6 +17,14 @@ import { deleteItem, getItem, putItem, updateItem } from './items.js';
 import { query, scan } from './query.js';
 import { batchGetItem, batchWriteItem, transactGetItems, transactWriteItems } from './batch.js';
 import { describeTimeToLive, updateTimeToLive } from './ttl.js';
+import {
+  createBackup, deleteBackup, describeBackup, describeContinuousBackups, listBackups, restoreTableFromBackup,
+  restoreTableToPointInTime, updateContinuousBackups,
+} from './backups.js';
+import { deleteResourcePolicy, getResourcePolicy, putResourcePolicy } from './policies.js';
+import { describeContributorInsights, listContributorInsights, updateContributorInsights } from './insights.js';
+import { batchExecuteStatement, executeStatement, executeTransaction } from './partiql-exec.js';
+import { describeStream, getRecords, getShardIterator, listStreams } from './stream-api.js';
 
 export const dynamodb: Service = {
   name: 'dynamodb',
@@ -36,5 +51,29 @@ export const dynamodb: Service = {
     TransactGetItems: transactGetItems,
     UpdateTimeToLive: updateTimeToLive,
     DescribeTimeToLive: describeTimeToLive,
+    ExecuteStatement: executeStatement,
+    BatchExecuteStatement: batchExecuteStatement,
+    ExecuteTransaction: executeTransaction,
+    CreateBackup: createBackup,
+    DescribeBackup: describeBackup,
+    ListBackups: listBackups,
+    DeleteBackup: deleteBackup,
+    RestoreTableFromBackup: restoreTableFromBackup,
+    UpdateContinuousBackups: updateContinuousBackups,
+    DescribeContinuousBackups: describeContinuousBackups,
+    RestoreTableToPointInTime: restoreTableToPointInTime,
+    PutResourcePolicy: putResourcePolicy,
+    GetResourcePolicy: getResourcePolicy,
+    DeleteResourcePolicy: deleteResourcePolicy,
+    UpdateContributorInsights: updateContributorInsights,
+    DescribeContributorInsights: describeContributorInsights,
+    ListContributorInsights: listContributorInsights,
+  },
+  // The DynamoDB Streams API, served by src/services/dynamodbstreams/ through these.
+  internal: {
+    'Streams.ListStreams': listStreams,
+    'Streams.DescribeStream': describeStream,
+    'Streams.GetShardIterator': getShardIterator,
+    'Streams.GetRecords': getRecords,
   },
 };

@@ -5,13 +5,14 @@ import { ServiceError } from '../../core/errors.js';
 import type { RequestContext } from '../service.js';
 import {
   type In, type Out, type Usage, addIndexWrites, checkItemKeys, checkKey, checkSize, consumed, currentItem, exprContext,
-  getTable, newUsage, noLegacy, readUnits, st, writeItem, writeUnits,
+  getTable, newUsage, readUnits, st, writeItem, writeUnits,
 } from './common.js';
 import {
   type Cond, type ExprContext, type Path, type UpdateAction, applyUpdate, evaluate, parseCondition, parseProjection,
   parseUpdate, project,
 } from './expr.js';
 import type { DynamoState, Table } from './state.js';
+import { attributeUpdates, checkNotMixed, expectedCondition } from './legacy.js';
 import { type AV, type Item, checkItem, cloneItem, itemSize, validation } from './values.js';
 
 export const conditionFailed = (old: Item | undefined, rv: string | undefined) =>
@@ -31,10 +32,11 @@ export interface WritePlan {
 }
 
 export function planPut(ctx: RequestContext, input: In<'PutItem'>): { plan: WritePlan; ex: ExprContext } {
-  noLegacy(input, ['Expected', 'ConditionalOperator']);
+  checkNotMixed(input, ['Expected', 'ConditionalOperator'], ['ConditionExpression']);
   const t = getTable(ctx, input.TableName);
   const ex = exprContext(input, !!input.ConditionExpression);
-  const cond = input.ConditionExpression !== undefined ? parseCondition(input.ConditionExpression, 'ConditionExpression', ex) : undefined;
+  const cond = input.ConditionExpression !== undefined ? parseCondition(input.ConditionExpression, 'ConditionExpression', ex)
+    : expectedCondition(input.Expected as Record<string, never>, input.ConditionalOperator);
   ex.checkUnused();
   const item = checkItem(input.Item as Record<string, AV>);
   checkItemKeys(t, item);
@@ -44,21 +46,24 @@ export function planPut(ctx: RequestContext, input: In<'PutItem'>): { plan: Writ
 }
 
 export function planDelete(ctx: RequestContext, input: In<'DeleteItem'>): WritePlan {
-  noLegacy(input, ['Expected', 'ConditionalOperator']);
+  checkNotMixed(input, ['Expected', 'ConditionalOperator'], ['ConditionExpression']);
   const t = getTable(ctx, input.TableName);
   const ex = exprContext(input, !!input.ConditionExpression);
-  const cond = input.ConditionExpression !== undefined ? parseCondition(input.ConditionExpression, 'ConditionExpression', ex) : undefined;
+  const cond = input.ConditionExpression !== undefined ? parseCondition(input.ConditionExpression, 'ConditionExpression', ex)
+    : expectedCondition(input.Expected as Record<string, never>, input.ConditionalOperator);
   ex.checkUnused();
   const key = checkKey(t, input.Key as Record<string, AV>);
   return { t, pk: t.pkOf(key), key, kind: 'delete', cond, rvOnFail: input.ReturnValuesOnConditionCheckFailure };
 }
 
 export function planUpdate(ctx: RequestContext, input: In<'UpdateItem'>): WritePlan {
-  noLegacy(input, ['Expected', 'ConditionalOperator', 'AttributeUpdates']);
+  checkNotMixed(input, ['AttributeUpdates', 'Expected', 'ConditionalOperator'], ['UpdateExpression', 'ConditionExpression']);
   const t = getTable(ctx, input.TableName);
   const ex = exprContext(input, !!(input.ConditionExpression || input.UpdateExpression));
-  const actions = input.UpdateExpression !== undefined ? parseUpdate(input.UpdateExpression, ex) : [];
-  const cond = input.ConditionExpression !== undefined ? parseCondition(input.ConditionExpression, 'ConditionExpression', ex) : undefined;
+  const actions = input.UpdateExpression !== undefined ? parseUpdate(input.UpdateExpression, ex)
+    : input.AttributeUpdates ? attributeUpdates(input.AttributeUpdates as Record<string, never>) : [];
+  const cond = input.ConditionExpression !== undefined ? parseCondition(input.ConditionExpression, 'ConditionExpression', ex)
+    : expectedCondition(input.Expected as Record<string, never>, input.ConditionalOperator);
   ex.checkUnused();
   const key = checkKey(t, input.Key as Record<string, AV>);
   for (const a of actions) {

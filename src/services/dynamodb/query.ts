@@ -3,7 +3,8 @@
 // (parallel scans split the token space). Both stop at Limit items read or 1 MB, answer
 // LastEvaluatedKey, apply FilterExpression after reading, then the projection.
 import type { RequestContext } from '../service.js';
-import { type In, type Out, consumed, exprContext, getTable, newUsage, noLegacy, readUnits } from './common.js';
+import { type In, type Out, consumed, exprContext, getTable, newUsage, readUnits } from './common.js';
+import { checkConditionalOperator, checkNotMixed, filterCondition, keyConditions } from './legacy.js';
 import { type Cond, type ExprContext, type Operand, type Path, evaluate, parseCondition, project } from './expr.js';
 import { readProjection } from './items.js';
 import { type Entry, type IndexRec, type OrderedIndex, type Table, compareEntry, comparePart, lowerBound, tokenOf } from './state.js';
@@ -117,22 +118,25 @@ function keyAttrs(t: Table): Set<string> {
 function filterFor(tg: Target, src: string | undefined, ex: ExprContext, query: boolean): Cond | undefined {
   if (src === undefined) return undefined;
   const c = parseCondition(src, 'FilterExpression', ex);
-  if (query) {
-    const keys = new Set([tg.o.hash, ...(tg.o.range ? [tg.o.range] : [])]);
-    const walk = (x: Cond | Operand): void => {
-      const n = x as unknown as Record<string, unknown>;
-      if (n.kind === 'path') {
-        const a = (x as Path).els[0] as string;
-        if (keys.has(a)) throw validation(`Filter Expression can only contain non-primary key attributes: Primary key attribute: ${a}`);
-        return;
-      }
-      for (const v of Object.values(n)) {
-        if (Array.isArray(v)) v.forEach((y) => y && typeof y === 'object' && 'kind' in y && walk(y as Cond));
-        else if (v && typeof v === 'object' && 'kind' in (v as object)) walk(v as Cond);
-      }
-    };
-    walk(c);
-  }
+  return query ? checkFilterKeys(tg, c) : c;
+}
+
+/** A Query filter may not name the index's key attributes. */
+function checkFilterKeys(tg: Target, c: Cond, what = 'Filter Expression'): Cond {
+  const keys = new Set([tg.o.hash, ...(tg.o.range ? [tg.o.range] : [])]);
+  const walk = (x: Cond | Operand): void => {
+    const n = x as unknown as Record<string, unknown>;
+    if (n.kind === 'path') {
+      const a = (x as Path).els[0] as string;
+      if (keys.has(a)) throw validation(`${what} can only contain non-primary key attributes: Primary key attribute: ${a}`);
+      return;
+    }
+    for (const v of Object.values(n)) {
+      if (Array.isArray(v)) v.forEach((y) => y && typeof y === 'object' && 'kind' in y && walk(y as Cond));
+      else if (v && typeof v === 'object' && 'kind' in (v as object)) walk(v as Cond);
+    }
+  };
+  walk(c);
   return c;
 }
 
@@ -211,13 +215,19 @@ function inRange(rk: AV | undefined, r: RangeCond): boolean {
 }
 
 export function query(ctx: RequestContext, input: In<'Query'>): Out<'Query'> {
-  noLegacy(input, ['KeyConditions', 'QueryFilter', 'ConditionalOperator']);
+  // KeyConditions counts as a legacy parameter only beside a KeyConditionExpression: with a
+  // FilterExpression or ProjectionExpression it is accepted (observed against AWS).
+  checkNotMixed(input, ['AttributesToGet', 'QueryFilter', 'ConditionalOperator', ...(input.KeyConditionExpression !== undefined ? ['KeyConditions'] : [])],
+    ['ProjectionExpression', 'FilterExpression', 'KeyConditionExpression']);
+  checkConditionalOperator(input.ConditionalOperator, input.QueryFilter);
   const t = getTable(ctx, input.TableName);
   const tg = target(t, input.IndexName, input.ConsistentRead);
-  if (input.KeyConditionExpression === undefined) throw validation('Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.');
-  const ex = exprContext(input, true);
-  const kc = keyCondition(tg, parseCondition(input.KeyConditionExpression, 'KeyConditionExpression', ex));
-  const filter = filterFor(tg, input.FilterExpression, ex, true);
+  if (input.KeyConditionExpression === undefined && !input.KeyConditions) throw validation('Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.');
+  const ex = exprContext(input, input.KeyConditionExpression !== undefined || input.FilterExpression !== undefined || input.ProjectionExpression !== undefined);
+  const kc = keyCondition(tg, input.KeyConditionExpression !== undefined
+    ? parseCondition(input.KeyConditionExpression, 'KeyConditionExpression', ex) : keyConditions(input.KeyConditions as Record<string, never>));
+  const filter = input.QueryFilter ? checkFilterKeys(tg, filterCondition(input.QueryFilter as Record<string, never>, input.ConditionalOperator)!, 'QueryFilter')
+    : filterFor(tg, input.FilterExpression, ex, true);
   const proj = readProjection(input, ex);
   ex.checkUnused();
   const mode = selectMode(tg, input.Select, proj);
@@ -261,7 +271,8 @@ export function query(ctx: RequestContext, input: In<'Query'>): Out<'Query'> {
 // Scan
 
 export function scan(ctx: RequestContext, input: In<'Scan'>): Out<'Scan'> {
-  noLegacy(input, ['ScanFilter', 'ConditionalOperator']);
+  checkNotMixed(input, ['AttributesToGet', 'ScanFilter', 'ConditionalOperator'], ['ProjectionExpression', 'FilterExpression']);
+  checkConditionalOperator(input.ConditionalOperator, input.ScanFilter);
   const t = getTable(ctx, input.TableName);
   const tg = target(t, input.IndexName, input.ConsistentRead);
   const { Segment: seg, TotalSegments: total } = input;
@@ -271,7 +282,8 @@ export function scan(ctx: RequestContext, input: In<'Scan'>): Out<'Scan'> {
     throw validation(`The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: ${seg} is not less than TotalSegments: ${total}`);
   }
   const ex = exprContext(input, input.FilterExpression !== undefined || input.ProjectionExpression !== undefined);
-  const filter = filterFor(tg, input.FilterExpression, ex, false);
+  const filter = input.ScanFilter ? filterCondition(input.ScanFilter as Record<string, never>, input.ConditionalOperator)
+    : filterFor(tg, input.FilterExpression, ex, false);
   const proj = readProjection(input, ex);
   ex.checkUnused();
   const mode = selectMode(tg, input.Select, proj);

@@ -42,8 +42,52 @@ export interface TableRec {
   deletionProtection: boolean;
   tableClass: string;
   ttl?: { attr: string; enabled: boolean };
+  /** Point-in-time recovery: on since `since` (epoch ms), restorable over `days`. */
+  pitr?: { enabled: boolean; since: number; days: number };
+  /** How the table was made, for a restored table (DescribeTable RestoreSummary). */
+  restore?: { SourceBackupArn?: string; SourceTableArn?: string; RestoreDateTime: number };
+  /** Resource-based policies, by the ARN they are on (the table's or one of its streams'). */
+  policies?: Record<string, { policy: string; revisionId: string }>;
+  /** Contributor Insights settings, by index name ('' for the table). */
+  insights?: Record<string, { enabled: boolean; at: number; mode: string }>;
 }
 export interface ItemRec { t: string; item: Item }
+
+/** A table's stream. One shard per stream: AWS splits and rolls shards over (clients follow
+ * ParentShardId), Nimbus keeps a single open shard for the stream's whole life, which every
+ * shard-walking client handles. */
+export interface StreamRec {
+  arn: string;
+  table: string;
+  label: string;
+  viewType: string;
+  keySchema: KeyElem[];
+  /** Epoch ms. */
+  created: number;
+  shardId: string;
+  /** Counter of the next record (sequence numbers derive from it). */
+  next: number;
+  /** Highest counter trimmed away (0: none). */
+  trimmed: number;
+  /** Epoch ms the stream was disabled (UpdateTable or DeleteTable); its shard is then closed. */
+  disabledAt?: number;
+}
+export interface StoredStreamRecord { s: string; n: number; at: number; r: Record<string, unknown> }
+
+/** One change while PITR is on: the item a key holds from `at` on (none: deleted). */
+export interface PitrEntry { t: string; n: number; at: number; pk: string; item?: Item }
+
+export interface BackupRec {
+  arn: string;
+  name: string;
+  table: TableRec;
+  /** Epoch ms. */
+  created: number;
+  type: 'USER' | 'SYSTEM' | 'AWS_BACKUP';
+  bytes: number;
+  count: number;
+  items: Item[];
+}
 
 /** An item's place in one ordered index. */
 export interface Entry { rk?: AV; pk: string; item: Item }
@@ -194,6 +238,17 @@ export interface DynamoState {
   tables: Collection<TableRec>;
   items: Collection<ItemRec>;
   live: Map<string, Table>;
+  /** DynamoDB Streams (streams.ts): one record per stream, one per stream record. */
+  streams: Collection<StreamRec>;
+  streamRecords: Collection<StoredStreamRecord>;
+  /** Per stream ARN, its records in sequence order (rebuilt from streamRecords). */
+  shards: Map<string, StoredStreamRecord[]>;
+  /** Backups (backups.ts), each with its items. */
+  backups: Collection<BackupRec>;
+  /** Point-in-time recovery change logs (pitr-log.ts), one record per change. */
+  pitrLog: Collection<PitrEntry>;
+  /** Per table name, its change log in order (rebuilt from pitrLog). */
+  pitr: Map<string, PitrEntry[]>;
   /** ClientRequestToken → when it was used and a digest of the request (10 minutes). */
   tokens: Map<string, { at: number; digest: string }>;
 }
@@ -205,9 +260,27 @@ export const hooks: { afterRebuild?: (s: DynamoState, t: Table) => void } = {};
 
 export const dynamoState = defineState<DynamoState>({
   service: 'dynamodb',
-  create: (c) => ({ tables: c.collection<TableRec>('tables'), items: c.collection<ItemRec>('items'), live: new Map(), tokens: new Map() }),
+  create: (c) => ({
+    tables: c.collection<TableRec>('tables'), items: c.collection<ItemRec>('items'), live: new Map(), tokens: new Map(),
+    streams: c.collection<StreamRec>('streams'), streamRecords: c.collection<StoredStreamRecord>('streamRecords'), shards: new Map(),
+    backups: c.collection<BackupRec>('backups'), pitrLog: c.collection<PitrEntry>('pitrLog'), pitr: new Map(),
+  }),
   rebuild(s) {
     s.live.clear();
+    s.shards.clear();
+    for (const r of s.streamRecords.values()) {
+      let a = s.shards.get(r.s);
+      if (!a) s.shards.set(r.s, a = []);
+      a.push(r);
+    }
+    for (const a of s.shards.values()) a.sort((x, y) => x.n - y.n);
+    s.pitr.clear();
+    for (const e of s.pitrLog.values()) {
+      let a = s.pitr.get(e.t);
+      if (!a) s.pitr.set(e.t, a = []);
+      a.push(e);
+    }
+    for (const a of s.pitr.values()) a.sort((x, y) => x.n - y.n);
     for (const rec of s.tables.values()) s.live.set(rec.name, new Table(rec));
     for (const r of s.items.values()) {
       const t = s.live.get(r.t);

@@ -1,7 +1,11 @@
 // Time to Live: UpdateTimeToLive / DescribeTimeToLive, and the expiry of items on the one
-// clock. Each item whose TTL attribute is a number (epoch seconds) gets a timer at that
-// instant; when it fires, the item is deleted if it still carries an expired value. (AWS
-// deletes within days of expiry; Nimbus at the instant, so a test advances the clock.)
+// clock. The sweeper is a timer per item: each item whose TTL attribute is a Number (epoch
+// seconds) gets one at that instant; when it fires, the item is deleted if it still carries an
+// expired value, and the deletion goes to the stream as a REMOVE with the DynamoDB service as
+// userIdentity. AWS deletes "typically within two days of expiration" (API Reference,
+// UpdateTimeToLive); Nimbus deletes at the instant of expiry on the virtual clock (well within
+// the minute promised), so a test simply advances the clock. A TTL attribute that is not a
+// Number never expires.
 import { clock } from '../../core/clock-instance.js';
 import type { RequestContext } from '../service.js';
 import { type In, type Out, getTable, st, writeHooks, writeItem, currentItem } from './common.js';
@@ -27,7 +31,7 @@ function schedule(s: DynamoState, t: Table, pk: string, item: Item | undefined):
     if (s.live.get(t.rec.name) !== t) return;
     const cur = currentItem(s, t, pk);
     const exp = expiryMs(t, cur);
-    if (cur && exp !== undefined && exp <= clock.now()) writeItem(s, t, pk, cur, undefined);
+    if (cur && exp !== undefined && exp <= clock.now()) writeItem(s, t, pk, cur, undefined, 'ttl');
   }));
 }
 

@@ -6,8 +6,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  BatchWriteItemCommand, CreateTableCommand, DescribeTableCommand, DynamoDBClient, GetItemCommand, QueryCommand,
+  BatchWriteItemCommand, CreateTableCommand, DescribeTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand,
 } from '@aws-sdk/client-dynamodb';
+import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
 import { sdk } from '../../helpers.js';
 import { kill9, startProcess } from '../../process.js';
 
@@ -38,6 +39,33 @@ test('tables, items and indexes survive kill -9', async () => {
     const it = (await ddb.send(new GetItemCommand({ TableName: 'durable', Key: { pk: { S: 'p' }, sk: { N: '0' } } }))).Item!;
     assert.deepEqual(Buffer.from(it.b.B!), Buffer.from([19]));
     assert.equal(it.big.N, '12345678901234567890123456789012345679');
+  } finally {
+    await kill9(second);
+  }
+});
+
+test('stream records and their sequence survive kill -9', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'nimbus-ddbs-'));
+  const first = await startProcess(['--data-dir', dir, '--services', 'dynamodb,dynamodbstreams']);
+  let ddb = new DynamoDBClient(sdk(first));
+  const arn = (await ddb.send(new CreateTableCommand({
+    TableName: 's', AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+    BillingMode: 'PAY_PER_REQUEST', StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' },
+  }))).TableDescription!.LatestStreamArn!;
+  await ddb.send(new PutItemCommand({ TableName: 's', Item: { pk: { S: 'a' }, b: { B: Buffer.from([7]) } } }));
+  await kill9(first);
+  const second = await startProcess(['--data-dir', dir, '--services', 'dynamodb,dynamodbstreams']);
+  try {
+    ddb = new DynamoDBClient(sdk(second));
+    await ddb.send(new PutItemCommand({ TableName: 's', Item: { pk: { S: 'b' } } }));
+    const streams = new DynamoDBStreamsClient(sdk(second));
+    const shard = (await streams.send(new DescribeStreamCommand({ StreamArn: arn }))).StreamDescription!.Shards![0].ShardId!;
+    const it = (await streams.send(new GetShardIteratorCommand({ StreamArn: arn, ShardId: shard, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator!;
+    const recs = (await streams.send(new GetRecordsCommand({ ShardIterator: it }))).Records!;
+    assert.deepEqual(recs.map((r) => r.dynamodb!.Keys!.pk.S), ['a', 'b']);
+    assert.deepEqual(Buffer.from(recs[0].dynamodb!.NewImage!.b.B!), Buffer.from([7]));
+    assert.ok(recs[0].dynamodb!.ApproximateCreationDateTime instanceof Date);
+    assert.ok(BigInt(recs[1].dynamodb!.SequenceNumber!) > BigInt(recs[0].dynamodb!.SequenceNumber!));
   } finally {
     await kill9(second);
   }
