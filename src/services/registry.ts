@@ -18,6 +18,7 @@ const implementations: Record<string, () => Promise<Service>> = {
   ssm: () => import('./ssm/index.js').then((m) => m.ssm),
   sns: () => import('./sns/index.js').then((m) => m.sns),
   dynamodbstreams: () => import('./dynamodbstreams/index.js').then((m) => m.dynamodbstreams),
+  ram: () => import('./ram/index.js').then((m) => m.ram),
 };
 
 const loaded = new Map<string, Service>();

@@ -8,7 +8,8 @@ import { callService } from '../../core/internal-client.js';
 import { page } from '../../core/pagination.js';
 import type { RequestContext } from '../service.js';
 import type * as T from '../../protocols/types/ssm.js';
-import { armExpiration, clearExpiration, current, ssmState, type ParamRec, type PolicyRec, type VersionRec } from './state.js';
+import { denyForeignWrite, foreignOwner, sharedParams } from './sharing.js';
+import { armExpiration, clearExpiration, current, onParameterGone, ssmState, type ParamRec, type PolicyRec, type VersionRec } from './state.js';
 
 const STANDARD_MAX = 4096;
 const ADVANCED_MAX = 8192;
@@ -142,6 +143,7 @@ const policiesOut = (v: VersionRec): T.ParameterInlinePolicy[] =>
 // ---- PutParameter ----
 
 export async function putParameter(ctx: RequestContext, input: T.PutParameterRequest): Promise<T.PutParameterResult> {
+  denyForeignWrite(ctx, input.Name, 'PutParameter');
   const name = input.Name;
   checkName(name);
   const s = ssmState(ctx);
@@ -208,7 +210,8 @@ export async function putParameter(ctx: RequestContext, input: T.PutParameterReq
   };
   const tags = { ...(existing?.tags ?? {}) };
   for (const t of input.Tags ?? []) tags[t.Key] = t.Value;
-  const p: ParamRec = { name, account: ctx.accountId, region: ctx.region, versions: [...versions, v], tags };
+  const p: ParamRec = { name, account: ctx.accountId, region: ctx.region, versions: [...versions, v], tags,
+    ...(existing?.resourcePolicies ? { resourcePolicies: existing.resourcePolicies } : {}) };
   // Re-check: another PutParameter may have landed while KMS was called.
   const now = s.params.get(name);
   if (now !== existing) throw new ServiceError('TooManyUpdates', 'There are concurrent updates for a resource that supports one update at a time.');
@@ -226,9 +229,18 @@ async function parameterOut(ctx: RequestContext, p: ParamRec, v: VersionRec, dec
   };
 }
 
+/**
+ * A parameter by name or ARN; another account's parameter (by its full ARN) only when it is
+ * shared with the caller, read in its owner's context (its ARN, its KMS key).
+ */
+async function resolve(ctx: RequestContext, ref: string, op: string) {
+  const owner = await foreignOwner(ctx, ref, op);
+  return { ...lookup(owner ?? ctx, ref, op), owner: owner ?? ctx };
+}
+
 export async function getParameter(ctx: RequestContext, input: T.GetParameterRequest): Promise<T.GetParameterResult> {
-  const { p, v, selector } = lookup(ctx, input.Name, 'GetParameter');
-  return { Parameter: await parameterOut(ctx, p, v, input.WithDecryption, selector) };
+  const { p, v, selector, owner } = await resolve(ctx, input.Name, 'GetParameter');
+  return { Parameter: await parameterOut(owner, p, v, input.WithDecryption, selector) };
 }
 
 export async function getParameters(ctx: RequestContext, input: T.GetParametersRequest): Promise<T.GetParametersResult> {
@@ -236,11 +248,11 @@ export async function getParameters(ctx: RequestContext, input: T.GetParametersR
   const InvalidParameters: string[] = [];
   for (const ref of [...new Set(input.Names)]) {
     let found;
-    try { found = lookup(ctx, ref, 'GetParameter'); } catch (e) {
+    try { found = await resolve(ctx, ref, 'GetParameters'); } catch (e) {
       if (e instanceof ServiceError && (e.code === 'ParameterNotFound' || e.code === 'ParameterVersionNotFound')) { InvalidParameters.push(ref); continue; }
       throw e;
     }
-    Parameters.push(await parameterOut(ctx, found.p, found.v, input.WithDecryption, found.selector));
+    Parameters.push(await parameterOut(found.owner, found.p, found.v, input.WithDecryption, found.selector));
   }
   return { Parameters, InvalidParameters };
 }
@@ -330,22 +342,29 @@ function metadata(ctx: RequestContext, p: ParamRec, v: VersionRec): T.ParameterM
   };
 }
 
-export function describeParameters(ctx: RequestContext, input: T.DescribeParametersRequest): T.DescribeParametersResult {
-  if (input.Shared) throw notImplemented('ssm', 'DescribeParameters with Shared (parameters shared through AWS RAM)');
+export async function describeParameters(ctx: RequestContext, input: T.DescribeParametersRequest): Promise<T.DescribeParametersResult> {
   if (input.Filters?.length && input.ParameterFilters?.length) throw validation('You can use either Filters or ParameterFilters in a single request.');
   // Legacy Filters: Name (begins with), Type, KeyId.
   const filters: Filter[] = (input.Filters ?? []).map((f) => ({ Key: f.Key, Values: f.Values, Option: f.Key === 'Name' ? 'BeginsWith' : 'Equals' }));
   filters.push(...(input.ParameterFilters ?? []));
   checkFilters(filters, ['Name', 'Type', 'KeyId', 'Path', 'Tier', 'DataType', 'Label', 'tag']);
   const items: T.ParameterMetadata[] = [];
-  for (const p of sortedParams(ctx)) {
-    // Label selects parameters; the metadata shown is the current version's.
-    if (matches(p, filters)) items.push(metadata(ctx, p, current(p)));
+  if (input.Shared) {
+    // Parameters shared with the caller through standard RAM shares (a share created from a
+    // PutResourcePolicy policy shows only once promoted: DescribeParameters, Shared).
+    for (const { owner, p } of await sharedParams(ctx)) if (matches(p, filters)) items.push(metadata(owner, p, current(p)));
+  } else {
+    for (const p of sortedParams(ctx)) {
+      // Label selects parameters; the metadata shown is the current version's.
+      if (matches(p, filters)) items.push(metadata(ctx, p, current(p)));
+    }
   }
   return page(ctx, rec(input), items, { key: (m) => m.Name!, defaultLimit: 50, maxLimit: 50, invalidToken }) as T.DescribeParametersResult;
 }
 
 export async function getParameterHistory(ctx: RequestContext, input: T.GetParameterHistoryRequest): Promise<T.GetParameterHistoryResult> {
+  const owner = (await foreignOwner(ctx, input.Name, 'GetParameterHistory')) ?? ctx;
+  ctx = { ...ctx, accountId: owner.accountId };
   const { name } = parseRef(ctx, input.Name);
   const p = ssmState(ctx).params.get(name);
   if (!p) throw notFound(name);
@@ -365,6 +384,7 @@ function validLabel(l: string): boolean {
 }
 
 export function labelParameterVersion(ctx: RequestContext, input: T.LabelParameterVersionRequest): T.LabelParameterVersionResult {
+  denyForeignWrite(ctx, input.Name, 'LabelParameterVersion');
   const s = ssmState(ctx);
   const { name } = parseRef(ctx, input.Name);
   const p = s.params.get(name);
@@ -387,6 +407,7 @@ export function labelParameterVersion(ctx: RequestContext, input: T.LabelParamet
 }
 
 export function unlabelParameterVersion(ctx: RequestContext, input: T.UnlabelParameterVersionRequest): T.UnlabelParameterVersionResult {
+  denyForeignWrite(ctx, input.Name, 'UnlabelParameterVersion');
   const s = ssmState(ctx);
   const { name } = parseRef(ctx, input.Name);
   const p = s.params.get(name);
@@ -403,11 +424,13 @@ export function unlabelParameterVersion(ctx: RequestContext, input: T.UnlabelPar
 // ---- deletes ----
 
 export function deleteParameter(ctx: RequestContext, input: T.DeleteParameterRequest): T.DeleteParameterResult {
+  denyForeignWrite(ctx, input.Name, 'DeleteParameter');
   const s = ssmState(ctx);
   const p = s.params.get(input.Name);
   if (!p) throw notFound(input.Name);
   clearExpiration(p);
   s.params.delete(input.Name);
+  onParameterGone(p);
   return {};
 }
 
@@ -415,11 +438,13 @@ export function deleteParameters(ctx: RequestContext, input: T.DeleteParametersR
   const s = ssmState(ctx);
   const DeletedParameters: string[] = [];
   const InvalidParameters: string[] = [];
+  for (const name of input.Names) denyForeignWrite(ctx, name, 'DeleteParameters');
   for (const name of input.Names) {
     const p = s.params.get(name);
     if (!p) { InvalidParameters.push(name); continue; }
     clearExpiration(p);
     s.params.delete(name);
+    onParameterGone(p);
     DeletedParameters.push(name);
   }
   return { DeletedParameters, InvalidParameters };
@@ -428,6 +453,7 @@ export function deleteParameters(ctx: RequestContext, input: T.DeleteParametersR
 // ---- tags (Parameter resources; other resource types belong to SSM features not built yet) ----
 
 function taggedParam(ctx: RequestContext, type: string, id: string): ParamRec {
+  denyForeignWrite(ctx, id, ctx.operation);
   if (type !== 'Parameter') throw notImplemented('ssm', `${ctx.operation} for ResourceType ${type}`);
   const p = ssmState(ctx).params.get(parseRef(ctx, id).name);
   if (!p) throw new ServiceError('InvalidResourceId', 'The resource ID is not valid. Verify the ID and try again.');

@@ -4,6 +4,7 @@
 // after a restart.
 import { clock } from '../../core/clock-instance.js';
 import type { Timer } from '../../core/clock.js';
+import { callService, serviceContext } from '../../core/internal-client.js';
 import { defineState, onReset, type Collection } from '../../core/state.js';
 
 export interface PolicyRec { text: string; type: string; status: string; expiresAt?: number }
@@ -31,7 +32,11 @@ export interface ParamRec {
   /** Versions still kept, oldest first; the last is current. */
   versions: VersionRec[];
   tags: Record<string, string>;
+  /** Resource policies sharing the parameter (PutResourcePolicy); each has a RAM share. */
+  resourcePolicies?: ResourcePolicyRec[];
 }
+
+export interface ResourcePolicyRec { id: string; hash: string; policy: string; shareArn: string }
 
 export interface SsmState { params: Collection<ParamRec> }
 
@@ -64,8 +69,18 @@ export function armExpiration(s: SsmState, p: ParamRec): void {
     timers.delete(k);
     const cur = s.params.get(p.name);
     // Only if the parameter still is the version that carried the policy.
-    if (cur && current(cur).version === version) s.params.delete(p.name);
+    if (cur && current(cur).version === version) {
+      s.params.delete(p.name);
+      onParameterGone(p);
+    }
   }));
+}
+
+/** Tells RAM a parameter is gone, so it leaves every share (a new one of the same name is not shared). */
+export function onParameterGone(p: { account: string; region: string; name: string }): void {
+  const scope = { accountId: p.account, region: p.region };
+  const arn = `arn:aws:ssm:${p.region}:${p.account}:parameter/${p.name.startsWith('/') ? p.name.slice(1) : p.name}`;
+  void callService(serviceContext('ssm', scope), 'ram', 'ResourceDeleted', { resourceArn: arn }, scope).catch(() => undefined);
 }
 
 export function clearExpiration(p: { account: string; region: string; name: string }): void {
