@@ -11,13 +11,13 @@ const implementations: Record<string, () => Promise<Service>> = {
   iam: () => import('./iam/index.js').then((m) => m.iam),
   sqs: () => import('./sqs/index.js').then((m) => m.sqs),
   dynamodb: () => import('./dynamodb/index.js').then((m) => m.dynamodb),
+  dynamodbstreams: () => import('./dynamodbstreams/index.js').then((m) => m.dynamodbstreams),
   s3: () => import('./s3/index.js').then((m) => m.s3),
   lambda: () => import('./lambda/index.js').then((m) => m.lambda),
   logs: () => import('./logs/index.js').then((m) => m.logs),
   kms: () => import('./kms/index.js').then((m) => m.kms),
   ssm: () => import('./ssm/index.js').then((m) => m.ssm),
   sns: () => import('./sns/index.js').then((m) => m.sns),
-  dynamodbstreams: () => import('./dynamodbstreams/index.js').then((m) => m.dynamodbstreams),
   ram: () => import('./ram/index.js').then((m) => m.ram),
 };
 
