@@ -1,11 +1,13 @@
 // Durable state for --data-dir: a write-through journal in SQLite (better-sqlite3, WAL).
-// Collection writes are queued and group-committed once per event-loop tick; the gateway
-// waits for that commit before it sends a 2xx, so an acknowledged write survives kill -9.
+// Collection writes are queued and group-committed once per event-loop tick, whoever made
+// them (a request, or a service's own background work: deliveries, pollers, sweeps); the
+// gateway waits for that commit before it sends a 2xx, so an acknowledged write survives kill -9.
 // WAL with synchronous=NORMAL is durable against a process crash (the OS has the pages).
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ChangeSink, Snapshot, decodeValue, encodeValue } from './state.js';
+import { log } from './log.js';
 
 type Pending = { s: string; a: string; r: string; c: string; k: string; v: unknown; del: boolean };
 
@@ -42,14 +44,22 @@ export class Journal implements ChangeSink {
 
   put(s: string, a: string, r: string, c: string, k: string, v: unknown): void {
     this.pending.set(`${s}\0${a}\0${r}\0${c}\0${k}`, { s, a, r, c, k, v, del: false });
+    this.schedule();
   }
   del(s: string, a: string, r: string, c: string, k: string): void {
     this.pending.set(`${s}\0${a}\0${r}\0${c}\0${k}`, { s, a, r, c, k, v: undefined, del: true });
+    this.schedule();
   }
   dropService(service?: string): void {
     // Pending writes of the dropped service are void; later writes are kept in order.
     for (const [k, p] of this.pending) if (!service || p.s === service) this.pending.delete(k);
     this.drops.push(service);
+    this.schedule();
+  }
+
+  /** Every write gets committed by the next tick, also when no request waits for it. */
+  private schedule(): void {
+    if (!this.waiting) this.commit()?.catch((e: Error) => log.error(`journal commit failed: ${e.message}`));
   }
 
   get dirty(): boolean { return this.pending.size > 0 || this.drops.length > 0; }
