@@ -31,7 +31,7 @@ function open(buf: Buffer): Promise<yauzl.ZipFile> {
 }
 
 /** Checks a zip upload: readable, within the zipped and unzipped limits. */
-export async function checkZip(buf: Buffer, operation: string): Promise<void> {
+export async function checkZip(buf: Buffer, operation: string): Promise<number> {
   // AWS measures the request, whose zip is base64: 50 MB zipped is 69905067 bytes of request.
   if (buf.length > MAX_ZIPPED) {
     throw new ServiceError('RequestTooLargeException', `Request must be smaller than 69905067 bytes for the ${operation} operation`, 413);
@@ -53,6 +53,7 @@ export async function checkZip(buf: Buffer, operation: string): Promise<void> {
     zip.on('error', () => fail(badZip()));
     zip.readEntry();
   });
+  return total;
 }
 
 export const sha256b64 = (buf: Buffer) => createHash('sha256').update(buf).digest('base64');
@@ -80,9 +81,30 @@ export function codeDir(blobId: string, sha256: string): Promise<string> {
 }
 
 async function extract(blobId: string, dir: string): Promise<string> {
+  return build(dir, (tmp) => extractInto(blobId, tmp));
+}
+
+/** Builds a folder in a temporary place, marks it complete, then renames it into place. */
+async function build(dir: string, fill: (tmp: string) => Promise<void>): Promise<string> {
   const tmp = `${dir}.${process.pid}.${Date.now()}.part`;
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
+  try {
+    await fill(tmp);
+    // A marker, then an atomic rename: a half-extracted folder is never used.
+    writeFileSync(join(tmp, '.nimbus-complete'), '');
+    // Another Nimbus process may have finished the same extraction meanwhile: keep its copy.
+    if (existsSync(join(dir, '.nimbus-complete'))) rmSync(tmp, { recursive: true, force: true });
+    else { rmSync(dir, { recursive: true, force: true }); renameSync(tmp, dir); }
+    return dir;
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+/** Extracts a zip blob into `tmp` (later zips overwrite earlier files, as layers do in /opt). */
+async function extractInto(blobId: string, tmp: string): Promise<void> {
   const root = resolve(tmp);
   const zip = await open(await blobBuffer(blobId));
   let total = 0;
@@ -114,15 +136,25 @@ async function extract(blobId: string, dir: string): Promise<string> {
       });
       zip.readEntry();
     });
-    // A marker, then an atomic rename: a half-extracted folder is never used.
-    writeFileSync(join(tmp, '.nimbus-complete'), '');
-    // Another Nimbus process may have finished the same extraction meanwhile: keep its copy.
-    if (existsSync(join(dir, '.nimbus-complete'))) rmSync(tmp, { recursive: true, force: true });
-    else { rmSync(dir, { recursive: true, force: true }); renameSync(tmp, dir); }
-    return dir;
   } catch (e) {
     zip.close();
-    rmSync(tmp, { recursive: true, force: true });
     throw e;
   }
+}
+
+/**
+ * The /opt of a function: its layers extracted in order into one folder, named by the hash
+ * of the layers' content hashes (shared by every function with the same layers).
+ */
+export function optDir(layers: { blobId: string; sha256: string }[]): Promise<string> {
+  const name = createHash('sha256').update(layers.map((l) => l.sha256).join('\n')).digest('hex');
+  const dir = join(tmpdir(), 'nimbus-lambda-opt', name);
+  if (existsSync(join(dir, '.nimbus-complete'))) return Promise.resolve(dir);
+  let p = extracting.get(`opt/${name}`);
+  if (!p) {
+    mkdirSync(dirname(dir), { recursive: true });
+    p = build(dir, async (tmp) => { for (const l of layers) await extractInto(l.blobId, tmp); }).finally(() => extracting.delete(`opt/${name}`));
+    extracting.set(`opt/${name}`, p);
+  }
+  return p;
 }

@@ -4,7 +4,7 @@ import { clock } from '../../core/clock-instance.js';
 import type { RequestContext } from '../service.js';
 import { state, type AliasRec, type FnConfig, type FnRec, type LambdaState } from './state.js';
 
-export const st = (ctx: RequestContext): LambdaState => state(ctx);
+export const st = (ctx: { accountId: string; region: string }): LambdaState => state(ctx);
 
 export const fnArn = (ctx: { region: string; accountId: string }, name: string, qualifier?: string) =>
   `arn:aws:lambda:${ctx.region}:${ctx.accountId}:function:${name}${qualifier ? `:${qualifier}` : ''}`;
@@ -61,12 +61,12 @@ export function versionConfig(ctx: RequestContext, f: FnRec, version: string): F
 
 /** A configuration as the API shows it (without internal fields). */
 export function shown(c: FnConfig): Record<string, unknown> {
-  const { blobId: _b, ...rest } = c;
-  void _b;
+  const { blobId: _b, unzipped: _u, layerBlobs: _l, ...rest } = c;
+  void _b; void _u; void _l;
   return rest;
 }
 
-export const versionsOf = (ctx: RequestContext, name: string): FnConfig[] => {
+export const versionsOf = (ctx: { accountId: string; region: string }, name: string): FnConfig[] => {
   const out: FnConfig[] = [];
   for (const [k, v] of st(ctx).versions.entries()) if (k.startsWith(`${name}:`)) out.push(v);
   return out.sort((a, b) => Number(a.Version) - Number(b.Version));
@@ -77,3 +77,4 @@ export const aliasesOf = (ctx: RequestContext, name: string): AliasRec[] => {
   for (const [k, v] of st(ctx).aliases.entries()) if (k.startsWith(`${name}:`)) out.push(v);
   return out.sort((a, b) => (a.Name < b.Name ? -1 : 1));
 };
+

@@ -11,6 +11,9 @@ import type {
   TagResourceRequest, UntagResourceRequest, UpdateFunctionCodeRequest, UpdateFunctionConfigurationRequest,
 } from '../../protocols/types/lambda.js';
 import { checkZip, sha256b64 } from './code.js';
+import { codeLocation, codeZip } from './code-source.js';
+import { resolveLayers } from './layers.js';
+import { forgetFunction, forgetQualifier, releaseLayers } from './cleanup.js';
 import { aliasesOf, fnArn, getFn, lastModified, notFound, parseName, resolveConfig, shown, st, versionsOf } from './common.js';
 import type { FnConfig, FnRec } from './state.js';
 import { publish } from './versions.js';
@@ -52,11 +55,12 @@ async function checkRole(ctx: RequestContext, role: string): Promise<void> {
   }
 }
 
-const toBuffer = (b: unknown): Buffer | undefined =>
-  b === undefined ? undefined : Buffer.isBuffer(b) ? b : typeof b === 'string' ? Buffer.from(b, 'base64') : Buffer.from(b as Uint8Array);
-
-function fromS3(): never {
-  throw new ServiceError('InvalidParameterValueException', 'Nimbus does not support code from S3 yet (S3Bucket/S3Key); upload the zip as ZipFile.');
+/** A dead-letter target must be an SQS queue or an SNS topic (AWS's wording). */
+function checkDlq(arn: string): string {
+  if (!/^arn:aws[a-zA-Z-]*:(sqs|sns):[a-z0-9-]+:\d{12}:[a-zA-Z0-9_.-]+$/.test(arn)) {
+    throw new ServiceError('InvalidParameterValueException', 'The provided target arn is invalid. Please provide a valid target arn for the DLQ.');
+  }
+  return arn;
 }
 
 export async function createFunction(ctx: RequestContext, input: CreateFunctionRequest) {
@@ -65,16 +69,16 @@ export async function createFunction(ctx: RequestContext, input: CreateFunctionR
   if (input.PackageType === 'Image' || input.Code.ImageUri) {
     throw new ServiceError('InvalidParameterValueException', 'Nimbus does not support container image functions; use PackageType Zip.');
   }
-  if (input.Code.S3Bucket || input.Code.S3Key) fromS3();
-  const zip = toBuffer(input.Code.ZipFile);
-  if (!zip) throw new ServiceError('InvalidParameterValueException', 'Please provide a source for function code.');
   if (!input.Runtime) throw new ServiceError('InvalidParameterValueException', 'Runtime and Handler are mandatory parameters for functions created with deployment packages.');
   if (!input.Handler) throw new ServiceError('InvalidParameterValueException', 'Runtime and Handler are mandatory parameters for functions created with deployment packages.');
-  if (input.Layers?.length) throw new ServiceError('InvalidParameterValueException', 'Nimbus does not support layers yet.');
   checkEnv(input.Environment?.Variables);
+  if (input.DeadLetterConfig?.TargetArn) checkDlq(input.DeadLetterConfig.TargetArn);
   if (s.functions.has(name)) throw new ServiceError('ResourceConflictException', `Function already exist: ${name}`, 409);
   await checkRole(ctx, input.Role);
-  await checkZip(zip, 'CreateFunction');
+  const zip = await codeZip(ctx, input.Code);
+  if (!zip) throw new ServiceError('InvalidParameterValueException', 'Please provide a source for function code.');
+  const unzipped = await checkZip(zip, 'CreateFunction');
+  const layers = resolveLayers(input.Layers ?? [], unzipped);
   const blob = await putBlob(zip, [], 'lambda');
   if (s.functions.has(name)) { deleteBlob(blob.id); throw new ServiceError('ResourceConflictException', `Function already exist: ${name}`, 409); }
   const latest: FnConfig = {
@@ -100,7 +104,10 @@ export async function createFunction(ctx: RequestContext, input: CreateFunctionR
     TracingConfig: { Mode: input.TracingConfig?.Mode ?? 'PassThrough' },
     LoggingConfig: { LogFormat: 'Text', LogGroup: `/aws/lambda/${name}` },
     SnapStart: { ApplyOn: 'None', OptimizationStatus: 'Off' },
+    ...layers,
+    ...(input.DeadLetterConfig?.TargetArn ? { DeadLetterConfig: { TargetArn: checkDlq(input.DeadLetterConfig.TargetArn) } } : {}),
     blobId: blob.id,
+    unzipped,
   };
   const f: FnRec = { name, latest, tags: { ...(input.Tags ?? {}) }, nextVersion: 1 };
   s.functions.set(name, f);
@@ -114,9 +121,8 @@ export function getFunction(ctx: RequestContext, input: GetFunctionRequest) {
   const { config } = resolveConfig(ctx, f, qualifier);
   return {
     Configuration: shown(config),
-    // AWS answers a presigned S3 URL to download the zip; Nimbus has no such route yet, so
-    // Location is left out rather than pointing at nothing.
-    Code: { RepositoryType: 'S3' },
+    // AWS answers a presigned S3 URL to download the zip; Nimbus serves its own (code-source.ts).
+    Code: { RepositoryType: 'S3', Location: codeLocation(ctx, config.blobId) },
     ...(Object.keys(f.tags).length ? { Tags: f.tags } : {}),
     ...(f.reserved !== undefined ? { Concurrency: { ReservedConcurrentExecutions: f.reserved } } : {}),
   };
@@ -151,17 +157,17 @@ function checkRevision(current: string, given: string | undefined): void {
 export async function updateFunctionCode(ctx: RequestContext, input: UpdateFunctionCodeRequest) {
   const f = getFn(ctx, parseName(input.FunctionName).name);
   checkRevision(f.latest.RevisionId, input.RevisionId);
-  if (input.S3Bucket || input.S3Key) fromS3();
-  const zip = toBuffer(input.ZipFile);
+  const zip = await codeZip(ctx, input);
   if (!zip) throw new ServiceError('InvalidParameterValueException', 'Please provide a source for function code.');
-  await checkZip(zip, 'UpdateFunctionCode');
+  const unzipped = await checkZip(zip, 'UpdateFunctionCode');
+  resolveLayers((f.latest.Layers ?? []).map((l) => l.Arn), unzipped);
   if (input.DryRun) return shown({ ...f.latest, CodeSha256: sha256b64(zip), CodeSize: zip.length });
   const blob = await putBlob(zip, [], 'lambda');
   const s = st(ctx);
   const cur = s.functions.get(f.name);
   if (!cur) { deleteBlob(blob.id); throw notFound(ctx, f.name); }
   const old = cur.latest.blobId;
-  cur.latest = { ...cur.latest, blobId: blob.id, CodeSha256: sha256b64(zip), CodeSize: zip.length,
+  cur.latest = { ...cur.latest, blobId: blob.id, unzipped, CodeSha256: sha256b64(zip), CodeSize: zip.length,
     ...(input.Architectures?.length ? { Architectures: [...input.Architectures] } : {}),
     LastModified: lastModified(), RevisionId: uuid() };
   s.functions.set(cur.name, cur);
@@ -174,7 +180,7 @@ export async function updateFunctionCode(ctx: RequestContext, input: UpdateFunct
 export async function updateFunctionConfiguration(ctx: RequestContext, input: UpdateFunctionConfigurationRequest) {
   const f = getFn(ctx, parseName(input.FunctionName).name);
   checkRevision(f.latest.RevisionId, input.RevisionId);
-  if (input.Layers?.length) throw new ServiceError('InvalidParameterValueException', 'Nimbus does not support layers yet.');
+  const layers = input.Layers !== undefined ? resolveLayers(input.Layers, f.latest.unzipped ?? 0) : undefined;
   if (input.Environment) checkEnv(input.Environment.Variables);
   if (input.Role) await checkRole(ctx, input.Role);
   const c = f.latest;
@@ -191,12 +197,21 @@ export async function updateFunctionConfiguration(ctx: RequestContext, input: Up
     LastModified: lastModified(),
     RevisionId: uuid(),
   };
+  if (input.DeadLetterConfig !== undefined) {
+    if (input.DeadLetterConfig.TargetArn) next.DeadLetterConfig = { TargetArn: checkDlq(input.DeadLetterConfig.TargetArn) };
+    else delete next.DeadLetterConfig;
+  }
+  if (layers) {
+    delete next.Layers; delete next.layerBlobs;
+    Object.assign(next, layers);
+  }
   if (input.Environment) {
     if (input.Environment.Variables && Object.keys(input.Environment.Variables).length) next.Environment = { Variables: { ...input.Environment.Variables } };
     else delete next.Environment;
   }
   f.latest = next;
   st(ctx).functions.set(f.name, f);
+  if (layers) releaseLayers(ctx, [c]);
   retire(ctx, f.name, '$LATEST');
   return shown(next);
 }
@@ -216,47 +231,66 @@ export function deleteFunction(ctx: RequestContext, input: DeleteFunctionRequest
       throw new ServiceError('ResourceConflictException', `Unable to delete version because the following aliases reference it: [${users.map((a) => a.Name).join(', ')}]`, 409);
     }
     s.versions.delete(key);
+    forgetQualifier(ctx, name, qualifier);
+    releaseLayers(ctx, [v]);
     if (f.latest.blobId !== v.blobId && !versionsOf(ctx, name).some((x) => x.blobId === v.blobId)) deleteBlob(v.blobId);
     retire(ctx, name, qualifier);
     return {};
   }
   if (qualifier === '$LATEST') throw new ServiceError('InvalidParameterValueException', '$LATEST version cannot be deleted without deleting the function.');
   const blobs = new Set([f.latest.blobId]);
+  const configs = [f.latest, ...versionsOf(ctx, name)];
   for (const v of versionsOf(ctx, name)) { blobs.add(v.blobId); s.versions.delete(`${name}:${v.Version}`); }
   for (const a of aliasesOf(ctx, name)) s.aliases.delete(`${name}:${a.Name}`);
   s.functions.delete(name);
   for (const b of blobs) deleteBlob(b);
+  forgetFunction(ctx, name);
+  releaseLayers(ctx, configs);
   retire(ctx, name);
   return {};
 }
 
 // --- tags ---
 
-function fnOfArn(ctx: RequestContext, arn: string): FnRec {
-  const m = /^arn:aws[a-zA-Z-]*:lambda:([a-z0-9-]+):(\d{12}):function:([a-zA-Z0-9-_]+)$/.exec(arn);
+/**
+ * The tags of a taggable resource: a function (kept on its record), an event source mapping
+ * or a code signing config (kept by ARN); with a setter that writes them back.
+ */
+function tagsOf(ctx: RequestContext, arn: string): { tags: Record<string, string>; save(t: Record<string, string>): void } {
+  const fn = /^arn:aws[a-zA-Z-]*:lambda:([a-z0-9-]+):(\d{12}):function:([a-zA-Z0-9-_]+)$/.exec(arn);
+  const other = /^arn:aws[a-zA-Z-]*:lambda:([a-z0-9-]+):(\d{12}):(event-source-mapping|code-signing-config):([a-zA-Z0-9-]+)$/.exec(arn);
+  const m = fn ?? other;
   if (!m) throw new ServiceError('InvalidParameterValueException', `Invalid ARN: ${arn}`);
-  if (m[1] !== ctx.region || m[2] !== ctx.accountId) throw notFound(ctx, m[3]);
-  return getFn(ctx, m[3]);
+  const s = st(ctx);
+  if (fn) {
+    if (m[1] !== ctx.region || m[2] !== ctx.accountId) throw notFound(ctx, m[3]);
+    const f = getFn(ctx, m[3]);
+    return { tags: f.tags, save: (t) => { f.tags = t; s.functions.set(f.name, f); } };
+  }
+  const exists = m[1] === ctx.region && m[2] === ctx.accountId
+    && (m[3] === 'event-source-mapping' ? s.esms.has(m[4]) : s.codeSigning.has(m[4]));
+  if (!exists) throw new ServiceError('ResourceNotFoundException', 'The resource you requested does not exist.', 404);
+  return { tags: { ...(s.resourceTags.get(arn) ?? {}) }, save: (t) => { if (Object.keys(t).length) s.resourceTags.set(arn, t); else s.resourceTags.delete(arn); } };
 }
 
 export function tagResource(ctx: RequestContext, input: TagResourceRequest) {
-  const f = fnOfArn(ctx, input.Resource);
-  const tags = { ...f.tags, ...input.Tags };
+  const r = tagsOf(ctx, input.Resource);
+  const tags = { ...r.tags, ...input.Tags };
   if (Object.keys(tags).length > 50) throw new ServiceError('InvalidParameterValueException', 'Number of tags exceeds resource tag limit.');
-  f.tags = tags;
-  st(ctx).functions.set(f.name, f);
+  r.save(tags);
   return {};
 }
 
 export function untagResource(ctx: RequestContext, input: UntagResourceRequest) {
-  const f = fnOfArn(ctx, input.Resource);
-  for (const k of input.TagKeys ?? []) delete f.tags[k];
-  st(ctx).functions.set(f.name, f);
+  const r = tagsOf(ctx, input.Resource);
+  const tags = { ...r.tags };
+  for (const k of input.TagKeys ?? []) delete tags[k];
+  r.save(tags);
   return {};
 }
 
 export function listTags(ctx: RequestContext, input: ListTagsRequest) {
-  return { Tags: fnOfArn(ctx, input.Resource).tags };
+  return { Tags: tagsOf(ctx, input.Resource).tags };
 }
 
 // --- concurrency ---

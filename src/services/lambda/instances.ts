@@ -29,7 +29,7 @@ import { onReset } from '../../core/state.js';
 import { onStop } from '../../core/lifecycle.js';
 import { log } from '../../core/log.js';
 import type { RequestContext } from '../service.js';
-import { codeDir } from './code.js';
+import { codeDir, optDir } from './code.js';
 import type { FnConfig } from './state.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
@@ -131,6 +131,7 @@ class Instance {
     const c = this.pool.config;
     const kind = runtimeKind(c.Runtime)!;
     const dir = await codeDir(c.blobId, c.CodeSha256);
+    const opt = c.layerBlobs?.length ? await optDir(c.layerBlobs) : undefined;
     this.server = createServer((req, res) => this.route(req, res));
     this.server.on('connection', (s) => s.unref());
     await new Promise<void>((ok) => this.server.listen(0, '127.0.0.1', () => ok()));
@@ -140,7 +141,7 @@ class Instance {
       : kind === 'python' ? [await python(), [join(RUNTIMES_DIR, 'python', 'bootstrap.py')]]
         : [join(dir, 'bootstrap'), []];
     if (this.dead) return;
-    const env = this.env(port, dir);
+    const env = this.env(port, dir, opt);
     const proc = spawn(cmd, args, { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.proc = proc;
     proc.unref();
@@ -158,13 +159,14 @@ class Instance {
     first.timer.unref();
   }
 
-  private env(port: number, dir: string): Record<string, string> {
+  private env(port: number, dir: string, opt?: string): Record<string, string> {
     const c = this.pool.config;
     const ctx = this.pool.ctx;
     const creds = credentialsFor(this.pool);
     const base: Record<string, string> = {};
     // Only the basics of the host environment; never Nimbus's own variables.
     for (const k of ['PATH', 'LD_LIBRARY_PATH', 'SYSTEMROOT']) if (process.env[k]) base[k] = process.env[k]!;
+    if (opt) Object.assign(base, layerEnv(c.Runtime ?? '', opt, dir, base));
     return {
       ...base,
       LANG: 'en_US.UTF-8',
@@ -405,6 +407,25 @@ class Instance {
 }
 
 const ms = (ns: bigint) => Number(ns) / 1e6;
+
+/**
+ * Where each runtime looks for layer content, as Lambda sets it with /opt ("Packaging your
+ * layer content", docs.aws.amazon.com/lambda/latest/dg/packaging-layers.html), with /opt
+ * being this function's own folder: NODE_PATH /opt/nodejs/nodeNN/node_modules:
+ * /opt/nodejs/node_modules; Python /opt/python and /opt/python/lib/python3.x/site-packages;
+ * binaries in /opt/bin and libraries in /opt/lib.
+ */
+function layerEnv(runtime: string, opt: string, task: string, base: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {
+    PATH: [join(opt, 'bin'), base.PATH].filter(Boolean).join(':'),
+    LD_LIBRARY_PATH: [join(opt, 'lib'), base.LD_LIBRARY_PATH].filter(Boolean).join(':'),
+  };
+  const node = /^nodejs(\d+)/.exec(runtime);
+  if (node) out.NODE_PATH = [join(opt, 'nodejs', `node${node[1]}`, 'node_modules'), join(opt, 'nodejs', 'node_modules'), task].join(':');
+  const py = /^python(3\.\d+)$/.exec(runtime);
+  if (py) out.PYTHONPATH = [join(opt, 'python', 'lib', `python${py[1]}`, 'site-packages'), join(opt, 'python')].join(':');
+  return out;
+}
 
 function json(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'Content-Type': 'application/json' });

@@ -9,6 +9,7 @@ import type {
 } from '../../protocols/types/lambda.js';
 import { aliasesOf, fnArn, getFn, lastModified, notFound, parseName, shown, st, versionsOf } from './common.js';
 import type { AliasRec, FnConfig, FnRec } from './state.js';
+import { forgetQualifier } from './cleanup.js';
 
 /** Publishes $LATEST as a new version, or answers the last version when nothing changed (as AWS does). */
 export function publish(ctx: RequestContext, f: FnRec, o: { Description?: string }): FnConfig {
@@ -16,7 +17,8 @@ export function publish(ctx: RequestContext, f: FnRec, o: { Description?: string
   const last = versionsOf(ctx, f.name).at(-1);
   const same = (a: FnConfig, b: FnConfig) => a.CodeSha256 === b.CodeSha256 && a.Handler === b.Handler && a.Runtime === b.Runtime
     && a.Timeout === b.Timeout && a.MemorySize === b.MemorySize && a.Role === b.Role
-    && JSON.stringify(a.Environment ?? {}) === JSON.stringify(b.Environment ?? {});
+    && JSON.stringify(a.Environment ?? {}) === JSON.stringify(b.Environment ?? {})
+    && JSON.stringify(a.Layers ?? []) === JSON.stringify(b.Layers ?? []);
   if (last && same(last, f.latest)) return last;
   const version = String(f.nextVersion++);
   const v: FnConfig = {
@@ -128,7 +130,7 @@ export function updateAlias(ctx: RequestContext, input: UpdateAliasRequest) {
 
 export function deleteAlias(ctx: RequestContext, input: DeleteAliasRequest) {
   const f = getFn(ctx, parseName(input.FunctionName).name);
-  st(ctx).aliases.delete(`${f.name}:${input.Name}`); // idempotent, as AWS is
+  if (st(ctx).aliases.delete(`${f.name}:${input.Name}`)) forgetQualifier(ctx, f.name, input.Name); // idempotent, as AWS is
   return {};
 }
 
