@@ -1960,6 +1960,7 @@ export interface RequestProgress {
 export interface RestoreObjectOutput {
   RequestCharged?: "requester" | (string & {});
   RestoreOutputPath?: string;
+  StatusCode?: number;
 }
 export interface RestoreObjectRequest {
   Bucket: string;
@@ -2303,6 +2304,35 @@ export interface WriteGetObjectResponseRequest {
   VersionId?: string;
   BucketKeyEnabled?: boolean;
 }
+export interface OptionsObjectRequest {
+  Bucket: string;
+  Key: string;
+  Origin?: string;
+  AccessControlRequestMethod?: string;
+  AccessControlRequestHeaders?: string;
+}
+export interface OptionsObjectOutput {
+  AccessControlAllowOrigin?: string;
+  AccessControlAllowMethods?: string;
+  AccessControlAllowHeaders?: string;
+  AccessControlExposeHeaders?: string;
+  AccessControlMaxAge?: string;
+  AccessControlAllowCredentials?: string;
+  Vary?: string;
+}
+export interface PostObjectRequest {
+  Bucket: string;
+  ContentType?: string;
+  Body?: Blob | Readable;
+}
+export interface PostObjectOutput {
+  StatusCode?: number;
+  ETag?: string;
+  Location?: string;
+  VersionId?: string;
+  Body?: string;
+  ContentType?: string;
+}
 
 /** Every operation of s3: its input and output. */
 export interface S3Operations {
@@ -2417,4 +2447,6 @@ export interface S3Operations {
   UploadPart: { input: UploadPartRequest; output: UploadPartOutput };
   UploadPartCopy: { input: UploadPartCopyRequest; output: UploadPartCopyOutput };
   WriteGetObjectResponse: { input: WriteGetObjectResponseRequest; output: void };
+  OptionsObject: { input: OptionsObjectRequest; output: OptionsObjectOutput };
+  PostObject: { input: PostObjectRequest; output: PostObjectOutput };
 }

@@ -6,7 +6,7 @@ import { escapeXml, XML_DECL } from '../../protocols/xml.js';
 import type { RequestContext } from '../service.js';
 import type * as T from '../../protocols/types/s3.js';
 import { checkTags, ownBucket, ownerOf } from './common.js';
-import { KeyIndex, s3State } from './state.js';
+import { KeyIndex, s3State, type BucketRec } from './state.js';
 
 const S3_NS = 'http://s3.amazonaws.com/doc/2006-03-01/';
 
@@ -51,7 +51,22 @@ export function createBucket(ctx: RequestContext, input: T.CreateBucketRequest):
     if (ctx.region === 'us-east-1' && existing.region === 'us-east-1') return { Location: `/${name}` };
     throw new ServiceError('BucketAlreadyOwnedByYou', 'Your previous request to create the named bucket succeeded and you already own it.', 409, { BucketName: name });
   }
-  s.buckets.set(name, { name, owner: ctx.accountId, region, created: clock.now() });
+  const ownership = input.ObjectOwnership ?? 'BucketOwnerEnforced';
+  // "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting" (CreateBucket
+  // with an ACL other than private on a bucket whose ACLs are disabled, the default since April 2023).
+  const grants = input.GrantFullControl ?? input.GrantRead ?? input.GrantReadACP ?? input.GrantWrite ?? input.GrantWriteACP;
+  if (ownership === 'BucketOwnerEnforced' && ((input.ACL && input.ACL !== 'private' && input.ACL !== 'bucket-owner-full-control') || grants)) {
+    throw new ServiceError('InvalidBucketAclWithObjectOwnership', "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting", 400);
+  }
+  const rec: BucketRec = { name, owner: ctx.accountId, region, created: clock.now() };
+  if (input.ObjectOwnership) rec.config = { ownership: { Rules: [{ ObjectOwnership: input.ObjectOwnership }] } };
+  // x-amz-bucket-object-lock-enabled: Object Lock turns versioning on, for good.
+  if (input.ObjectLockEnabledForBucket) {
+    rec.objectLock = true;
+    rec.versioning = 'Enabled';
+    rec.config = { ...rec.config, objectLock: { ObjectLockEnabled: 'Enabled' } };
+  }
+  s.buckets.set(name, rec);
   s.index.set(name, new KeyIndex());
   return {
     Location: region === 'us-east-1' ? `/${name}` : `http://${name}.s3.${region}.localhost/`,

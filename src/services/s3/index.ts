@@ -1,5 +1,6 @@
-// Amazon S3: buckets, objects (streamed to blobs, checksummed), listings from per-bucket
-// ordered indexes, multipart uploads. Wire details the model gets wrong live in
+// Amazon S3: buckets, objects (streamed to blobs, checksummed), versions (versions.ts),
+// listings from per-bucket ordered indexes, multipart uploads, Object Lock, archive restores,
+// lifecycle, bucket configurations, ACLs, CORS preflight, notifications, browser POST uploads. Wire details the model gets wrong live in
 // models/patches/s3.json.
 import { ServiceError } from '../../core/errors.js';
 import type { Protocol } from '../../protocols/model.js';
@@ -13,6 +14,17 @@ import {
   copyObject, deleteObject, deleteObjects, deleteObjectTagging, getObject, getObjectTagging, headObject, putObject, putObjectTagging,
 } from './objects.js';
 import { listObjects, listObjectsV2 } from './listing.js';
+import { getBucketVersioning, listObjectVersions, putBucketVersioning } from './versioning.js';
+import {
+  getObjectLegalHold, getObjectLockConfiguration, getObjectRetention, putObjectLegalHold, putObjectLockConfiguration, putObjectRetention,
+} from './lock.js';
+import { restoreObject } from './archive.js';
+import { deleteBucketLifecycle, getBucketLifecycleConfiguration, putBucketLifecycleConfiguration } from './lifecycle.js';
+import * as config from './bucket-config.js';
+import { getBucketAcl, getObjectAcl, putBucketAcl, putObjectAcl } from './acl.js';
+import { optionsObject } from './cors.js';
+import { getBucketNotificationConfiguration, putBucketNotificationConfiguration } from './notifications.js';
+import { postObject } from './post-object.js';
 import {
   abortMultipartUpload, completeMultipartUpload, createMultipartUpload, listMultipartUploads, listParts, uploadPart, uploadPartCopy,
 } from './multipart.js';
@@ -66,6 +78,61 @@ export const s3: Service = {
     AbortMultipartUpload: abortMultipartUpload,
     ListParts: listParts,
     ListMultipartUploads: listMultipartUploads,
+    // versioning.ts
+    PutBucketVersioning: putBucketVersioning,
+    GetBucketVersioning: getBucketVersioning,
+    ListObjectVersions: listObjectVersions,
+    // lock.ts
+    PutObjectLockConfiguration: putObjectLockConfiguration,
+    GetObjectLockConfiguration: getObjectLockConfiguration,
+    PutObjectRetention: putObjectRetention,
+    GetObjectRetention: getObjectRetention,
+    PutObjectLegalHold: putObjectLegalHold,
+    GetObjectLegalHold: getObjectLegalHold,
+    // archive.ts
+    RestoreObject: restoreObject,
+    // lifecycle.ts
+    PutBucketLifecycleConfiguration: putBucketLifecycleConfiguration,
+    GetBucketLifecycleConfiguration: getBucketLifecycleConfiguration,
+    DeleteBucketLifecycle: deleteBucketLifecycle,
+    // bucket-config.ts
+    PutBucketPolicy: config.putBucketPolicy,
+    GetBucketPolicy: config.getBucketPolicy,
+    DeleteBucketPolicy: config.deleteBucketPolicy,
+    GetBucketPolicyStatus: config.getBucketPolicyStatus,
+    PutBucketCors: config.putBucketCors,
+    GetBucketCors: config.getBucketCors,
+    DeleteBucketCors: config.deleteBucketCors,
+    PutBucketEncryption: config.putBucketEncryption,
+    GetBucketEncryption: config.getBucketEncryption,
+    DeleteBucketEncryption: config.deleteBucketEncryption,
+    PutBucketOwnershipControls: config.putBucketOwnershipControls,
+    GetBucketOwnershipControls: config.getBucketOwnershipControls,
+    DeleteBucketOwnershipControls: config.deleteBucketOwnershipControls,
+    PutPublicAccessBlock: config.putPublicAccessBlock,
+    GetPublicAccessBlock: config.getPublicAccessBlock,
+    DeletePublicAccessBlock: config.deletePublicAccessBlock,
+    PutBucketWebsite: config.putBucketWebsite,
+    GetBucketWebsite: config.getBucketWebsite,
+    DeleteBucketWebsite: config.deleteBucketWebsite,
+    PutBucketLogging: config.putBucketLogging,
+    GetBucketLogging: config.getBucketLogging,
+    PutBucketRequestPayment: config.putBucketRequestPayment,
+    GetBucketRequestPayment: config.getBucketRequestPayment,
+    PutBucketAccelerateConfiguration: config.putBucketAccelerateConfiguration,
+    GetBucketAccelerateConfiguration: config.getBucketAccelerateConfiguration,
+    // acl.ts
+    PutBucketAcl: putBucketAcl,
+    GetBucketAcl: getBucketAcl,
+    PutObjectAcl: putObjectAcl,
+    GetObjectAcl: getObjectAcl,
+    // cors.ts: the CORS preflight (models/patches/s3.json adds the operation)
+    OptionsObject: optionsObject,
+    // notifications.ts
+    PutBucketNotificationConfiguration: putBucketNotificationConfiguration,
+    GetBucketNotificationConfiguration: getBucketNotificationConfiguration,
+    // post-object.ts: browser POST uploads (models/patches/s3.json adds the operation)
+    PostObject: postObject,
   },
   validationError,
 };

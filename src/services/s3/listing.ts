@@ -1,11 +1,14 @@
 // ListObjectsV2 and ListObjects (v1), paged from the bucket's ordered key index: the start is
 // found by binary search, and a run of keys rolled up into one CommonPrefix is skipped by
 // another, so a page costs O(log n + page) whatever the bucket's size.
+// Keys whose current version is a delete marker stay in the index (ListObjectVersions needs
+// them) and are skipped here.
 import { ServiceError } from '../../core/errors.js';
 import type { RequestContext } from '../service.js';
 import type * as T from '../../protocols/types/s3.js';
 import { ownBucket, ownerOf, seconds } from './common.js';
 import { compareKeys, objectId, s3State, type ObjectRec } from './state.js';
+import { restoreStatus } from './archive.js';
 
 interface Page {
   contents: ObjectRec[];
@@ -37,8 +40,11 @@ function page(bucket: string, prefix: string, delimiter: string | undefined, mar
         next = idx.endOfPrefix(cp, i);
         // A common prefix already returned on an earlier page (the marker lies inside it).
         if (compareKeys(cp, marker) <= 0) { i = next; continue; }
+        // Keys whose current version is a delete marker are not listed; nor is a prefix of only those.
+        if (!anyLive(bucket, keys, i, next)) { i = next; continue; }
       }
     }
+    if (cp === undefined && s.objects.get(objectId(bucket, k))!.deleteMarker) { i = next; continue; }
     if (out.contents.length + out.prefixes.length >= max) { out.truncated = true; break; }
     if (cp !== undefined) out.prefixes.push(cp);
     else out.contents.push(s.objects.get(objectId(bucket, k))!);
@@ -46,6 +52,12 @@ function page(bucket: string, prefix: string, delimiter: string | undefined, mar
     i = next;
   }
   return out;
+}
+
+function anyLive(bucket: string, keys: string[], from: number, to: number): boolean {
+  const objects = s3State().objects;
+  for (let j = from; j < to; j++) if (!objects.get(objectId(bucket, keys[j]))?.deleteMarker) return true;
+  return false;
 }
 
 /** EncodingType=url: S3 percent-encodes keys and prefixes (botocore decodes them). */
@@ -62,8 +74,10 @@ function checkEncoding(t: string | undefined): void {
   if (t !== undefined && t !== 'url') throw new ServiceError('InvalidArgument', 'Invalid Encoding Method specified in Request', 400, { ArgumentName: 'encoding-type', ArgumentValue: t });
 }
 
-function entry(o: ObjectRec, enc: (s: string) => string | undefined, owner?: T.Owner): T.ObjectShape {
+function entry(o: ObjectRec, enc: (s: string) => string | undefined, owner?: T.Owner, attrs?: string[]): T.ObjectShape {
   return {
+    // x-amz-optional-object-attributes: RestoreObject adds each archived object's restore status.
+    ...(attrs?.includes('RestoreObject') ? { RestoreStatus: restoreStatus(o) } : {}),
     Key: enc(o.key), LastModified: new Date(seconds(o.lastModified)), ETag: o.etag, Size: o.size,
     StorageClass: o.storageClass,
     ...(o.checksum ? { ChecksumAlgorithm: [o.checksum.algorithm], ChecksumType: o.checksum.type } : {}),
@@ -89,7 +103,7 @@ export function listObjectsV2(ctx: RequestContext, input: T.ListObjectsV2Request
   const owner = input.FetchOwner ? ownerOf(b.owner) : undefined;
   return {
     IsTruncated: p.truncated,
-    Contents: p.contents.length ? p.contents.map((o) => entry(o, enc as (s: string) => string, owner)) : undefined,
+    Contents: p.contents.length ? p.contents.map((o) => entry(o, enc as (s: string) => string, owner, input.OptionalObjectAttributes)) : undefined,
     Name: b.name,
     Prefix: enc(prefix),
     Delimiter: enc(input.Delimiter),

@@ -9,11 +9,16 @@ import { deleteBlob, putBlob, readBlob } from '../../core/blobs.js';
 import type { RequestContext } from '../service.js';
 import type * as T from '../../protocols/types/s3.js';
 import {
-  checkTags, invalidArgument, malformedXml, noSuchKey, noSuchUpload, ownBucket, ownerOf, parseTagging, seconds,
+  checkTags, invalidArgument, malformedXml, noSuchUpload, ownBucket, ownerOf, parseTagging, seconds,
 } from './common.js';
 import { receiveBody } from './body.js';
 import { algorithmOf, checksummer, checksumStream, memberOf, type ChecksumAlgorithm } from './checksums.js';
-import { getObjectRec, headersFrom, sseFrom, storeObject } from './objects.js';
+import { copySource, headersFrom, sseFrom, storeObject, versionHeader } from './objects.js';
+import { lockForNewObject } from './lock.js';
+import { aclForNewObject } from './acl.js';
+import { checkReadable } from './archive.js';
+import { notify } from './notifications.js';
+import { versionOf } from './versions.js';
 import { compareKeys, s3State, type UploadRec } from './state.js';
 
 /** "5 MiB to 5 GiB. There is no minimum size limit on the last part" (S3 multipart upload limits). */
@@ -37,6 +42,8 @@ export function createMultipartUpload(ctx: RequestContext, input: T.CreateMultip
   const tags = parseTagging(input.Tagging);
   checkTags(tags);
   const sse = sseFrom(ctx, input);
+  const lock = lockForNewObject(ctx, b, input, false);
+  const acl = aclForNewObject(ctx, b, input);
   let checksumAlgorithm: ChecksumAlgorithm | undefined;
   if (input.ChecksumAlgorithm) {
     checksumAlgorithm = algorithmOf(input.ChecksumAlgorithm);
@@ -52,7 +59,7 @@ export function createMultipartUpload(ctx: RequestContext, input: T.CreateMultip
   const id = randomBytes(48).toString('base64url');
   s3State().uploads.set(id, {
     id, bucket: b.name, key: input.Key, initiated: clock.now(), metadata: input.Metadata ?? {},
-    storageClass: input.StorageClass ?? 'STANDARD', ...headersFrom(input), ...sse, tags, checksumAlgorithm, checksumType, parts: {},
+    storageClass: input.StorageClass ?? 'STANDARD', ...headersFrom(input), ...sse, tags, lock, acl, checksumAlgorithm, checksumType, parts: {},
   });
   return {
     Bucket: b.name, Key: input.Key, UploadId: id,
@@ -90,8 +97,10 @@ export async function uploadPartCopy(ctx: RequestContext, input: T.UploadPartCop
   if (slash <= 0) throw invalidArgument('Invalid copy source object key', 'x-amz-copy-source', input.CopySource);
   const srcBucket = ownBucket(ctx, decodeURIComponent(path.slice(0, slash)));
   const srcKey = decodeURIComponent(path.slice(slash + 1));
-  const o = getObjectRec(srcBucket, srcKey);
-  if (!o) throw noSuchKey(srcKey);
+  const q = raw.indexOf('?');
+  const srcVersion = q < 0 ? undefined : new URLSearchParams(raw.slice(q + 1)).get('versionId') ?? undefined;
+  const o = copySource(srcBucket, srcKey, srcVersion);
+  checkReadable(o);
   let range: { start: number; end: number } | undefined;
   if (input.CopySourceRange !== undefined) {
     const m = /^bytes=(\d+)-(\d+)$/.exec(input.CopySourceRange.trim());
@@ -119,6 +128,7 @@ export async function uploadPartCopy(ctx: RequestContext, input: T.UploadPartCop
       ...(u.checksumAlgorithm ? { [memberOf(u.checksumAlgorithm)]: cs.results()[algorithm] } : {}),
     },
     ServerSideEncryption: u.sse,
+    CopySourceVersionId: srcBucket.versioning ? versionOf(o) : undefined,
   };
 }
 
@@ -178,7 +188,10 @@ export async function completeMultipartUpload(ctx: RequestContext, input: T.Comp
     for (const p of parts) c.update(Buffer.from(p.checksum!, 'base64'));
     checksum = { algorithm: u.checksumAlgorithm, value: `${c.digest().toString('base64')}-${parts.length}`, type: 'COMPOSITE' };
   } else checksum = { algorithm: fullAlgo, value: cs.results()[fullAlgo]!, type: 'FULL_OBJECT' };
-  storeObject({
+  const bucket = s3State().buckets.get(u.bucket)!;
+  const rec = storeObject(bucket, {
+    ...u.lock,
+    ...(u.acl ? { acl: u.acl } : {}),
     bucket: u.bucket, key: u.key, blob: blob.id, size: blob.size, etag, lastModified: clock.now(),
     metadata: u.metadata, storageClass: u.storageClass, sse: u.sse, kmsKeyId: u.kmsKeyId, bucketKeyEnabled: u.bucketKeyEnabled,
     contentType: u.contentType, contentEncoding: u.contentEncoding, contentDisposition: u.contentDisposition,
@@ -187,7 +200,9 @@ export async function completeMultipartUpload(ctx: RequestContext, input: T.Comp
   });
   s3State().uploads.delete(u.id);
   for (const p of Object.values(u.parts)) deleteBlob(p.blob);
+  notify(ctx, bucket, 'ObjectCreated:CompleteMultipartUpload', rec);
   return {
+    VersionId: versionHeader(bucket, rec),
     Location: `${ctx.endpoint}/${u.bucket}/${u.key.split('/').map(encodeURIComponent).join('/')}`,
     Bucket: u.bucket, Key: u.key, ETag: etag,
     ServerSideEncryption: u.sse, SSEKMSKeyId: u.kmsKeyId,

@@ -1,6 +1,7 @@
 // Objects: PutObject, GetObject, HeadObject, DeleteObject, DeleteObjects, CopyObject and
-// object tagging. Bodies are blobs; a record is written only once its blob is complete, and
-// the blob it replaces is deleted after.
+// object tagging. Bodies are blobs; a record is written only once its blob is complete. Every
+// write goes through the version store (versions.ts), which decides, by the bucket's versioning
+// state, whether it adds a version or replaces the null version (and deletes its blob).
 import { Readable } from 'node:stream';
 import { ServiceError } from '../../core/errors.js';
 import { clock } from '../../core/clock-instance.js';
@@ -12,7 +13,16 @@ import {
 } from './common.js';
 import { checkBufferedMd5, receiveBody } from './body.js';
 import { checksumStream, memberOf, type ChecksumAlgorithm } from './checksums.js';
-import { objectId, s3State, type BucketRec, type ObjectHeaders, type ObjectRec } from './state.js';
+import { s3State, type BucketRec, type ObjectHeaders, type ObjectRec } from './state.js';
+import {
+  currentVersion, findVersion, invalidVersionId, removeVersion, touchVersion, versionOf, wellFormedVersionId, writeVersion,
+} from './versions.js';
+import { readVersion } from './targets.js';
+import { bypassRequested, checkRemovable, lockForNewObject, lockHeaders } from './lock.js';
+import { checkReadable, restoreHeader } from './archive.js';
+import { expirationHeader } from './lifecycle.js';
+import { notify } from './notifications.js';
+import { aclForNewObject } from './acl.js';
 
 /** S3's Content-Type when a PUT names none. */
 const DEFAULT_CONTENT_TYPE = 'binary/octet-stream';
@@ -64,19 +74,20 @@ const sseOut = (o: { sse: string; kmsKeyId?: string; bucketKeyEnabled?: boolean 
   BucketKeyEnabled: o.bucketKeyEnabled || undefined,
 });
 
-/** Stores a finished object: the record, the key index, then the replaced blob goes. */
-export function storeObject(rec: ObjectRec): void {
-  const s = s3State();
-  const id = objectId(rec.bucket, rec.key);
-  const old = s.objects.get(id);
-  s.objects.set(id, rec);
-  s.index.get(rec.bucket)?.add(rec.key);
-  if (old && old.blob !== rec.blob) deleteBlob(old.blob);
+/** Stores a finished object as the key's new current version (see versions.ts). */
+export function storeObject(bucket: BucketRec, rec: ObjectRec): ObjectRec {
+  return writeVersion(bucket, rec);
 }
 
+/** The key's current version when it is an object (not a delete marker). */
 export function getObjectRec(bucket: BucketRec, key: string): ObjectRec | undefined {
-  return s3State().objects.get(objectId(bucket.name, key));
+  const o = currentVersion(bucket.name, key);
+  return o && !o.deleteMarker ? o : undefined;
 }
+
+/** x-amz-version-id as S3 answers it: only for buckets that have had versioning configured. */
+export const versionHeader = (bucket: BucketRec, o: ObjectRec): string | undefined =>
+  bucket.versioning ? versionOf(o) : undefined;
 
 /** Splits an If-Match / If-None-Match list into bare entity tags. */
 const etags = (v: string): string[] => v.split(',').map((x) => x.trim().replace(/^W\//, '').replace(/^"(.*)"$/, '$1'));
@@ -102,6 +113,8 @@ export async function putObject(ctx: RequestContext, input: T.PutObjectRequest):
   const tags = parseTagging(input.Tagging);
   checkTags(tags);
   const sse = sseFrom(ctx, input);
+  const lock = lockForNewObject(ctx, bucket, input, true);
+  const acl = aclForNewObject(ctx, bucket, input);
   const got = await receiveBody(ctx, input.Body as Readable | undefined, input as unknown as Record<string, unknown>);
   try {
     // Checked again: another write may have landed while the body streamed.
@@ -111,12 +124,13 @@ export async function putObject(ctx: RequestContext, input: T.PutObjectRequest):
   const rec: ObjectRec = {
     bucket: bucket.name, key: input.Key, blob: got.blob.id, size: got.blob.size, etag: `"${got.blob.md5}"`,
     lastModified: clock.now(), metadata: input.Metadata ?? {}, storageClass: input.StorageClass ?? 'STANDARD',
-    ...headersFrom(input), ...sse, tags,
+    ...headersFrom(input), ...sse, tags, ...lock, ...(acl ? { acl } : {}),
     checksum: { ...got.checksum, type: 'FULL_OBJECT' },
   };
-  storeObject(rec);
+  storeObject(bucket, rec);
+  notify(ctx, bucket, 'ObjectCreated:Put', rec);
   return {
-    ETag: rec.etag, ...sseOut(rec),
+    ETag: rec.etag, ...sseOut(rec), VersionId: versionHeader(bucket, rec), Expiration: expirationHeader(bucket, rec),
     [memberOf(got.checksum.algorithm)]: got.checksum.value, ChecksumType: 'FULL_OBJECT',
   } as T.PutObjectOutput;
 }
@@ -167,19 +181,18 @@ function parseRange(raw: string | undefined, size: number): { start: number; end
   return { start, end: Math.min(end, size - 1) };
 }
 
-function readTarget(ctx: RequestContext, input: ReadInput): ObjectRec {
+function readTarget(ctx: RequestContext, input: ReadInput, method = 'GET'): { bucket: BucketRec; o: ObjectRec } {
   const bucket = ownBucket(ctx, input.Bucket);
-  if (input.VersionId !== undefined && input.VersionId !== 'null') {
-    throw new ServiceError('NoSuchVersion', 'The specified version does not exist.', 404, { Key: input.Key, VersionId: input.VersionId });
-  }
-  const o = getObjectRec(bucket, input.Key);
-  if (!o) throw noSuchKey(input.Key);
-  return o;
+  return { bucket, o: readVersion(bucket, input.Key, input.VersionId, method) };
 }
 
 /** The headers Get and Head answer for an object. */
-function describe(o: ObjectRec, input: ReadInput, whole: boolean): Record<string, unknown> {
+function describe(bucket: BucketRec, o: ObjectRec, input: ReadInput, whole: boolean): Record<string, unknown> {
   const out: Record<string, unknown> = {
+    VersionId: versionHeader(bucket, o),
+    Restore: restoreHeader(o),
+    Expiration: expirationHeader(bucket, o),
+    ...lockHeaders(o),
     AcceptRanges: 'bytes',
     LastModified: new Date(seconds(o.lastModified)),
     ContentLength: o.size,
@@ -229,10 +242,11 @@ function selectRange(o: ObjectRec, input: ReadInput, rangeHeader: string | undef
 }
 
 export function getObject(ctx: RequestContext, input: T.GetObjectRequest): T.GetObjectOutput {
-  const o = readTarget(ctx, input);
+  const { bucket, o } = readTarget(ctx, input);
+  checkReadable(o);
   checkReadConditions(o, input);
   const { range, parts } = selectRange(o, input, input.Range);
-  const out = describe(o, input, !range);
+  const out = describe(bucket, o, input, !range);
   out.TagCount = o.tags.length || undefined;
   out.PartsCount = parts;
   if (range) {
@@ -245,10 +259,10 @@ export function getObject(ctx: RequestContext, input: T.GetObjectRequest): T.Get
 }
 
 export function headObject(ctx: RequestContext, input: T.HeadObjectRequest): T.HeadObjectOutput {
-  const o = readTarget(ctx, input);
+  const { bucket, o } = readTarget(ctx, input, 'HEAD');
   checkReadConditions(o, input);
   const { range, parts } = selectRange(o, input, input.Range);
-  const out = describe(o, input, !range);
+  const out = describe(bucket, o, input, !range);
   out.PartsCount = parts;
   if (range) {
     out.ContentLength = range.end - range.start + 1;
@@ -257,28 +271,47 @@ export function headObject(ctx: RequestContext, input: T.HeadObjectRequest): T.H
   return out as T.HeadObjectOutput;
 }
 
-/** Removes an object (record, index entry, blob); false when there was none. */
-export function removeObject(bucket: string, key: string): boolean {
-  const s = s3State();
-  const id = objectId(bucket, key);
-  const o = s.objects.get(id);
-  if (!o) return false;
-  s.objects.delete(id);
-  s.index.get(bucket)?.remove(key);
-  deleteBlob(o.blob);
-  return true;
+const deleteMarker = (bucket: BucketRec, key: string): ObjectRec => ({
+  bucket: bucket.name, key, blob: '', size: 0, etag: '', lastModified: clock.now(), metadata: {},
+  storageClass: 'STANDARD', sse: '', tags: [], deleteMarker: true,
+});
+
+type DeleteResult = { VersionId?: string; DeleteMarker?: boolean };
+
+/**
+ * One delete, as DeleteObject and each entry of DeleteObjects do it. With a version id the
+ * version goes for good (unless Object Lock protects it); without one, an unversioned bucket
+ * loses the object and a versioned one gets a delete marker (S3 User Guide, "Deleting object
+ * versions from a versioning-enabled bucket"). Deleting what does not exist succeeds.
+ */
+function deleteOne(ctx: RequestContext, bucket: BucketRec, key: string, versionId: string | undefined, bypass: boolean): DeleteResult {
+  if (versionId !== undefined) {
+    if (!wellFormedVersionId(versionId)) throw invalidVersionId(versionId);
+    const o = findVersion(bucket.name, key, versionId);
+    if (!o) return { VersionId: versionId };
+    checkRemovable(o, bypass);
+    removeVersion(o);
+    notify(ctx, bucket, 'ObjectRemoved:Delete', o);
+    return { VersionId: versionId, DeleteMarker: o.deleteMarker || undefined };
+  }
+  if (!bucket.versioning) {
+    const o = currentVersion(bucket.name, key);
+    if (o) { removeVersion(o); notify(ctx, bucket, 'ObjectRemoved:Delete', o); }
+    return {};
+  }
+  const m = writeVersion(bucket, deleteMarker(bucket, key));
+  notify(ctx, bucket, 'ObjectRemoved:DeleteMarkerCreated', m);
+  return { VersionId: versionOf(m), DeleteMarker: true };
 }
 
-/** Deleting a key that does not exist succeeds too (204), as in S3. */
 export function deleteObject(ctx: RequestContext, input: T.DeleteObjectRequest): T.DeleteObjectOutput {
   const bucket = ownBucket(ctx, input.Bucket);
-  const o = getObjectRec(bucket, input.Key);
-  if (input.IfMatch !== undefined) {
+  if (input.IfMatch !== undefined && input.VersionId === undefined) {
+    const o = getObjectRec(bucket, input.Key);
     if (!o) throw noSuchKey(input.Key);
     if (!etagMatches(input.IfMatch, o.etag)) throw preconditionFailed('If-Match');
   }
-  removeObject(bucket.name, input.Key);
-  return {};
+  return deleteOne(ctx, bucket, input.Key, input.VersionId, bypassRequested(ctx, input));
 }
 
 export function deleteObjects(ctx: RequestContext, input: T.DeleteObjectsRequest): T.DeleteObjectsOutput {
@@ -286,20 +319,33 @@ export function deleteObjects(ctx: RequestContext, input: T.DeleteObjectsRequest
   checkBufferedMd5(ctx);
   const objs = input.Delete.Objects ?? [];
   if (objs.length === 0 || objs.length > 1000) throw malformedXml();
+  const bypass = bypassRequested(ctx, input);
   const Deleted: T.DeletedObject[] = [];
   const Errors: T.ErrorShape[] = [];
   for (const x of objs) {
-    if (x.VersionId !== undefined && x.VersionId !== 'null') {
+    if (x.VersionId !== undefined && !wellFormedVersionId(x.VersionId)) {
       Errors.push({ Key: x.Key, VersionId: x.VersionId, Code: 'NoSuchVersion', Message: 'The specified version does not exist.' });
       continue;
     }
-    const o = getObjectRec(bucket, x.Key);
+    const o = x.VersionId === undefined ? getObjectRec(bucket, x.Key) : findVersion(bucket.name, x.Key, x.VersionId);
     if (x.ETag !== undefined && o && !etagMatches(x.ETag, o.etag)) {
       Errors.push({ Key: x.Key, Code: 'PreconditionFailed', Message: 'At least one of the pre-conditions you specified did not hold' });
       continue;
     }
-    removeObject(bucket.name, x.Key);
-    if (!input.Delete.Quiet) Deleted.push({ Key: x.Key, VersionId: x.VersionId });
+    let r: DeleteResult;
+    try {
+      r = deleteOne(ctx, bucket, x.Key, x.VersionId, bypass);
+    } catch (e) {
+      if (!(e instanceof ServiceError)) throw e;
+      Errors.push({ Key: x.Key, VersionId: x.VersionId, Code: e.code, Message: e.message });
+      continue;
+    }
+    if (input.Delete.Quiet) continue;
+    // A marker created answers DeleteMarkerVersionId; a version deleted by id answers its
+    // VersionId (and DeleteMarkerVersionId too when that version was a marker).
+    Deleted.push(x.VersionId === undefined
+      ? { Key: x.Key, DeleteMarker: r.DeleteMarker, DeleteMarkerVersionId: r.DeleteMarker ? r.VersionId : undefined }
+      : { Key: x.Key, VersionId: x.VersionId, DeleteMarker: r.DeleteMarker, DeleteMarkerVersionId: r.DeleteMarker ? x.VersionId : undefined });
   }
   return { Deleted: Deleted.length ? Deleted : undefined, Errors: Errors.length ? Errors : undefined };
 }
@@ -337,15 +383,12 @@ export async function copyObject(ctx: RequestContext, input: T.CopyObjectRequest
   checkKey(input.Key);
   const src = parseCopySource(input.CopySource);
   const srcBucket = ownBucket(ctx, src.bucket);
-  if (src.versionId !== undefined && src.versionId !== 'null') {
-    throw new ServiceError('NoSuchVersion', 'The specified version does not exist.', 404, { Key: src.key, VersionId: src.versionId });
-  }
-  const o = getObjectRec(srcBucket, src.key);
-  if (!o) throw noSuchKey(src.key);
+  const o = copySource(srcBucket, src.key, src.versionId);
+  checkReadable(o);
   checkCopySourceConditions(o, input);
   checkWriteConditions(getObjectRec(dest, input.Key), input.Key, input);
   const replace = input.MetadataDirective === 'REPLACE';
-  const sameObject = srcBucket.name === dest.name && src.key === input.Key;
+  const sameObject = srcBucket.name === dest.name && src.key === input.Key && o === currentVersion(dest.name, input.Key);
   const changes = replace || input.StorageClass !== undefined || input.WebsiteRedirectLocation !== undefined
     || input.ServerSideEncryption !== undefined || input.SSEKMSKeyId !== undefined || input.ChecksumAlgorithm !== undefined;
   if (sameObject && !changes) {
@@ -354,6 +397,8 @@ export async function copyObject(ctx: RequestContext, input: T.CopyObjectRequest
   const tags = input.TaggingDirective === 'REPLACE' ? parseTagging(input.Tagging) : o.tags.map((t) => ({ ...t }));
   checkTags(tags);
   const sse = sseFrom(ctx, input);
+  const lock = lockForNewObject(ctx, dest, input, false);
+  const acl = aclForNewObject(ctx, dest, input);
   // The copy's checksum: the requested algorithm, else the source's full-object one, else CRC64NVME.
   const algorithm: ChecksumAlgorithm = (input.ChecksumAlgorithm as ChecksumAlgorithm | undefined)
     ?? (o.checksum?.type === 'FULL_OBJECT' ? o.checksum.algorithm : 'CRC64NVME');
@@ -367,12 +412,16 @@ export async function copyObject(ctx: RequestContext, input: T.CopyObjectRequest
     }),
     websiteRedirectLocation: input.WebsiteRedirectLocation ?? (replace ? undefined : o.websiteRedirectLocation),
     storageClass: input.StorageClass ?? 'STANDARD',
-    ...sse, tags,
+    ...sse, tags, ...lock, ...(acl ? { acl } : {}),
     checksum: { algorithm, value: cs.results()[algorithm]!, type: 'FULL_OBJECT' },
   };
   if (!ownBucketStill(dest)) { deleteBlob(blob.id); throw new ServiceError('NoSuchBucket', 'The specified bucket does not exist', 404, { BucketName: dest.name }); }
-  storeObject(rec);
+  storeObject(dest, rec);
+  notify(ctx, dest, 'ObjectCreated:Copy', rec);
   return {
+    VersionId: versionHeader(dest, rec),
+    CopySourceVersionId: srcBucket.versioning ? versionOf(o) : undefined,
+    Expiration: expirationHeader(dest, rec),
     CopyObjectResult: {
       ETag: rec.etag, LastModified: new Date(seconds(rec.lastModified)),
       ChecksumType: 'FULL_OBJECT', [memberOf(algorithm)]: rec.checksum!.value,
@@ -381,29 +430,41 @@ export async function copyObject(ctx: RequestContext, input: T.CopyObjectRequest
   };
 }
 
-function taggedObject(ctx: RequestContext, input: { Bucket: string; Key: string; VersionId?: string }): ObjectRec {
-  return readTarget(ctx, input as ReadInput);
+/**
+ * The version a copy reads: x-amz-copy-source's versionId, else the current one. "The source of
+ * a copy request may not specifically refer to a delete marker by version id" (InvalidRequest).
+ */
+export function copySource(bucket: BucketRec, key: string, versionId: string | undefined): ObjectRec {
+  if (versionId !== undefined) {
+    if (!wellFormedVersionId(versionId)) throw invalidVersionId(versionId);
+    const o = findVersion(bucket.name, key, versionId);
+    if (o?.deleteMarker) throw invalidRequest('The source of a copy request may not specifically refer to a delete marker by version id.');
+  }
+  return readVersion(bucket, key, versionId);
+}
+
+function taggedObject(ctx: RequestContext, input: { Bucket: string; Key: string; VersionId?: string }): { bucket: BucketRec; o: ObjectRec } {
+  return readTarget(ctx, input as ReadInput, 'GET');
 }
 
 export function getObjectTagging(ctx: RequestContext, input: T.GetObjectTaggingRequest): T.GetObjectTaggingOutput {
-  const o = taggedObject(ctx, input);
-  return { TagSet: o.tags.map((t) => ({ ...t })) };
+  const { bucket, o } = taggedObject(ctx, input);
+  return { TagSet: o.tags.map((t) => ({ ...t })), VersionId: versionHeader(bucket, o) };
 }
 
 export function putObjectTagging(ctx: RequestContext, input: T.PutObjectTaggingRequest): T.PutObjectTaggingOutput {
-  const o = taggedObject(ctx, input);
+  const { bucket, o } = taggedObject(ctx, input);
   checkBufferedMd5(ctx);
   const tags = (input.Tagging.TagSet ?? []).map((t) => ({ Key: t.Key, Value: t.Value ?? '' }));
   checkTags(tags);
   o.tags = tags;
-  s3State().objects.touch(objectId(o.bucket, o.key));
-  return {};
+  touchVersion(o);
+  return { VersionId: versionHeader(bucket, o) };
 }
 
 export function deleteObjectTagging(ctx: RequestContext, input: T.DeleteObjectTaggingRequest): T.DeleteObjectTaggingOutput {
-  const o = taggedObject(ctx, input);
+  const { bucket, o } = taggedObject(ctx, input);
   o.tags = [];
-  s3State().objects.touch(objectId(o.bucket, o.key));
-  return {};
+  touchVersion(o);
+  return { VersionId: versionHeader(bucket, o) };
 }
-

@@ -14,6 +14,11 @@ export interface BucketRec {
   region: string;
   created: number;
   tags?: { Key: string; Value: string }[];
+  /** Absent until versioning was first configured (GetBucketVersioning then has no Status). */
+  versioning?: 'Enabled' | 'Suspended';
+  objectLock?: boolean;
+  /** Bucket subresources (policy, cors, lifecycle, …) as the client sent them, by name. */
+  config?: Record<string, unknown>;
 }
 
 /** The headers S3 stores with an object and returns on Get/Head. */
@@ -43,7 +48,19 @@ export interface ObjectRec extends ObjectHeaders {
   checksum?: { algorithm: ChecksumAlgorithm; value: string; type: 'FULL_OBJECT' | 'COMPOSITE' };
   /** Part sizes of an object assembled from a multipart upload. */
   partSizes?: number[];
+  /** 'null' for the null version (written while versioning was off or suspended). */
+  versionId?: string;
+  deleteMarker?: boolean;
+  /** Write order across the service: newest-first ordering of versions, event sequencers. */
+  seq?: number;
+  retention?: { mode: 'GOVERNANCE' | 'COMPLIANCE'; until: number };
+  legalHold?: boolean;
+  /** An archived object's restore: in progress until readyAt, readable until expiry. */
+  restore?: { readyAt: number; expiry: number; tier: string };
+  acl?: AclRec;
 }
+
+export interface AclRec { owner: string; grants: { grantee: Record<string, string>; permission: string }[] }
 
 export interface PartRec {
   blob: string;
@@ -65,6 +82,8 @@ export interface UploadRec extends ObjectHeaders {
   kmsKeyId?: string;
   bucketKeyEnabled?: boolean;
   tags: { Key: string; Value: string }[];
+  lock?: { retention?: ObjectRec['retention']; legalHold?: boolean };
+  acl?: AclRec;
   checksumAlgorithm?: ChecksumAlgorithm;
   checksumType?: 'FULL_OBJECT' | 'COMPOSITE';
   parts: Record<string, PartRec>;
@@ -125,8 +144,14 @@ export interface S3State {
   buckets: Collection<BucketRec>;
   objects: Collection<ObjectRec>;
   uploads: Collection<UploadRec>;
-  /** bucket name → its ordered key index (derived). */
+  /** Versions that are not current, keyed `bucket/versionId/key`. */
+  noncurrent: Collection<ObjectRec>;
+  /** bucket name → its ordered key index (derived): keys with a current version or marker. */
   index: Map<string, KeyIndex>;
+  /** objectId → that key's noncurrent versions, newest first (derived). */
+  history: Map<string, ObjectRec[]>;
+  /** The next write's sequence number (derived: one past the highest stored). */
+  seq: { next: number };
 }
 
 const scoped = defineState<S3State>({
@@ -135,10 +160,26 @@ const scoped = defineState<S3State>({
     buckets: c.collection<BucketRec>('buckets'),
     objects: c.collection<ObjectRec>('objects'),
     uploads: c.collection<UploadRec>('uploads'),
+    noncurrent: c.collection<ObjectRec>('noncurrent'),
     index: new Map(),
+    history: new Map(),
+    seq: { next: 1 },
   }),
   rebuild(s) {
     s.index.clear();
+    s.history.clear();
+    let top = 0;
+    for (const o of s.objects.values()) top = Math.max(top, o.seq ?? 0);
+    for (const o of s.noncurrent.values()) {
+      top = Math.max(top, o.seq ?? 0);
+      const id = objectId(o.bucket, o.key);
+      let l = s.history.get(id);
+      if (!l) s.history.set(id, l = []);
+      l.push(o);
+    }
+    for (const l of s.history.values()) l.sort((a, b) => (b.seq ?? 0) - (a.seq ?? 0));
+    s.seq.next = top + 1;
+    for (const h of rebuildHooks) h(s);
     for (const b of s.buckets.keys()) s.index.set(b, new KeyIndex());
     const byBucket = new Map<string, string[]>();
     for (const o of s.objects.values()) {
@@ -154,7 +195,12 @@ const scoped = defineState<S3State>({
   },
 });
 
+const rebuildHooks: ((s: S3State) => void)[] = [];
+/** Runs after a load (journal or snapshot): re-arms timers kept outside the collections. */
+export function onRebuild(h: (s: S3State) => void): void { rebuildHooks.push(h); }
+
 /** The one S3 state (see above for why it is not per account and region). */
 export const s3State = (): S3State => scoped({ accountId: 'global', region: 'global' });
 
 export const objectId = (bucket: string, key: string): string => `${bucket}/${key}`;
+export const noncurrentId = (o: { bucket: string; key: string; versionId?: string }): string => `${o.bucket}/${o.versionId ?? 'null'}/${o.key}`;
