@@ -35,6 +35,8 @@ export interface Exchange {
   bodyRead?: boolean;
   /** Set by a stage that answers the request itself (internal routes, CORS preflight). */
   response?: HttpResponse;
+  /** The answer carries its own CORS headers (S3 bucket rules, function URLs): add none. */
+  ownCors?: boolean;
   /** Name of the service.Operation for the log line. */
   label?: string;
 }

@@ -62,15 +62,11 @@ export async function internalRoute(ex: Exchange): Promise<HttpResponse> {
       }
       default: {
         // /_nimbus/<service>/…: a service's own plain-HTTP endpoints (SNS's signing certificate
-        // and subscription confirmation links, for instance), outside any AWS protocol.
+        // and subscription confirmation links, Lambda's code downloads, for instance).
         const m = /^\/_nimbus\/([a-z0-9-]+)(\/.*)$/.exec(url.pathname);
-        if (m && ex.opts.enabled.has(m[1])) {
-          const svc = await loadService(m[1]);
-          if (svc.http) {
-            const body = ex.req.method === 'GET' || ex.req.method === 'HEAD' ? Buffer.alloc(0) : await readBody(ex.raw, 1 << 20);
-            const r = await svc.http({ method: ex.req.method, path: m[2], query: url.searchParams, headers: ex.req.headers, body });
-            if (r) return r;
-          }
+        if (m) {
+          const r = await serviceHttp(ex, m[1], m[2], 1 << 20);
+          if (r) return r;
         }
         return json(404, { error: `no such Nimbus route: ${route}` });
       }
@@ -78,4 +74,20 @@ export async function internalRoute(ex: Exchange): Promise<HttpResponse> {
   } catch (e) {
     return json(400, { error: (e as Error).message });
   }
+}
+
+/**
+ * Hands a request to a service's plain-HTTP endpoint (Service.http), outside any AWS
+ * protocol; undefined when the service does not serve that path. The body is read whole, up
+ * to `limit` bytes.
+ */
+export async function serviceHttp(ex: Exchange, service: string, path: string, limit: number): Promise<HttpResponse | undefined> {
+  if (!ex.opts.enabled.has(service)) return undefined;
+  const svc = await loadService(service);
+  if (!svc.http) return undefined;
+  const url = new URL(ex.raw.url ?? '/', 'http://x');
+  const body = ex.req.method === 'GET' || ex.req.method === 'HEAD' ? Buffer.alloc(0) : await readBody(ex.raw, limit);
+  ex.bodyRead = true;
+  ex.ownCors = true; // what the service answers is whole, CORS headers included
+  return svc.http({ method: ex.req.method, path, query: url.searchParams, headers: ex.req.headers, body });
 }

@@ -1,6 +1,6 @@
 // The request path, one direction, every stage named in order:
 //
-//   request:  cors → internal → auth → identify → operation → body → authenticate → decode
+//   request:  hostRoutes → cors → internal → auth → identify → operation → body → authenticate → decode
 //             → validate → dispatch → commit → encode
 //   error:    encodeError
 //   finally:  send → log
@@ -15,7 +15,7 @@ import { ServiceError, internalFailure, notImplemented } from '../core/errors.js
 import { requestId } from '../core/ids.js';
 import { log, logs } from '../core/log.js';
 import { clock } from '../core/clock-instance.js';
-import { accountFor, findCredential, noteKeyUse, rootIdentity } from '../core/identity.js';
+import { accountFor, defaultAccount, findCredential, noteKeyUse, rootIdentity } from '../core/identity.js';
 import { loadModel } from '../protocols/model.js';
 import { shapeOf } from '../protocols/shapes.js';
 import { validate } from '../protocols/validate.js';
@@ -23,7 +23,8 @@ import { loadService, loadedService } from '../services/registry.js';
 import { codecFor } from './codecs.js';
 import { identify, pickByVersion, s3HostBucket, type Identified } from './identify.js';
 import { expectedSignature, parseAmzDate, parseAuth } from './sigv4.js';
-import { internalRoute } from './internal-routes.js';
+import { internalRoute, serviceHttp } from './internal-routes.js';
+import { callService, serviceContext } from '../core/internal-client.js';
 import { readBody } from './body.js';
 import { decodeAwsChunked, isAwsChunked } from './chunked.js';
 import { validationError } from './errors-style.js';
@@ -39,13 +40,47 @@ const CORS_HEADERS = {
   'access-control-expose-headers': '*',
 };
 
-/** Browsers' preflight requests are answered here; CORS headers go on every response in `send`. */
-const cors: Stage = (ex) => {
-  if (ex.req.method === 'OPTIONS' && ex.req.headers['access-control-request-method']) {
-    ex.label = 'cors.Preflight';
-    ex.response = { status: 200, headers: { ...CORS_HEADERS, 'access-control-max-age': '86400' } };
-  }
+/**
+ * Function URLs (`<url-id>.lambda-url.<region>.on.aws`, or any host starting so, such as
+ * `….lambda-url.us-east-1.localhost`): Lambda answers them whole, CORS included. AWS allows
+ * 6 MB request payloads there, as for synchronous Invoke.
+ */
+const LAMBDA_URL_HOST = /^([a-z0-9]{32})\.lambda-url\.[a-z0-9-]+\./;
+const hostRoutes: Stage = (ex) => {
+  const m = LAMBDA_URL_HOST.exec(String(ex.req.headers.host ?? ''));
+  if (!m) return;
+  ex.label = 'lambda.FunctionUrl';
+  ex.ownCors = true;
+  return serviceHttp(ex, 'lambda', `/url/${m[1]}${ex.req.path}`, 6 * 1024 * 1024).then((r) => {
+    ex.response = r ?? { status: 404, headers: { 'content-type': 'application/json' }, body: '{"Message":null}' };
+  });
 };
+
+/**
+ * Browsers' preflight requests are answered here, except those for an S3 bucket, which S3
+ * answers from the bucket's CORS rules (OptionsObject). CORS headers go on every other
+ * response in `send`.
+ */
+const cors: Stage = (ex) => {
+  if (ex.req.method !== 'OPTIONS' || !ex.req.headers['access-control-request-method']) return;
+  const bucket = preflightBucket(ex);
+  if (!bucket || !ex.opts.enabled.has('s3')) { genericPreflight(ex); return; }
+  return callService(serviceContext('s3', { accountId: defaultAccount, region: 'us-east-1' }, 'HeadBucket'), 's3', 'HeadBucket', { Bucket: bucket })
+    .then(() => { ex.ownCors = true; }, () => genericPreflight(ex));
+};
+
+function genericPreflight(ex: Exchange): void {
+  ex.label = 'cors.Preflight';
+  ex.response = { status: 200, headers: { ...CORS_HEADERS, 'access-control-max-age': '86400' } };
+}
+
+/** The bucket a preflight names: by virtual host, else the first path segment. */
+function preflightBucket(ex: Exchange): string | undefined {
+  const host = s3HostBucket(String(ex.req.headers.host ?? ''));
+  if (host.bucket) return host.bucket;
+  const first = ex.req.path.split('/')[1];
+  return first ? decodeURIComponent(first) : undefined;
+}
 
 const internal: Stage = (ex) => {
   if (ex.req.path.startsWith('/_nimbus/') || ex.req.path === '/_nimbus') {
@@ -185,6 +220,7 @@ const authenticate: Stage = (ex) => {
     protocol: ex.protocol!,
     http: ex.req,
     endpoint: `http://${ex.req.headers.host ?? 'localhost:4566'}`,
+    verifySignatures: ex.opts.verifySignatures,
     onClientGone: (fn) => { ex.res.once('close', () => { if (!ex.res.writableFinished) fn(); }); },
   };
 };
@@ -212,7 +248,7 @@ const encode: Stage = (ex) => {
   ex.response = ex.codec!.encode(ex.output, ex.op!, ex.model!, { requestId: ex.requestId, service: ex.model!.name });
 };
 
-const requestStages: Stage[] = [cors, internal, auth, identifyService, operation, body, authenticate, decode, validateInput, dispatch, commitState, encode];
+const requestStages: Stage[] = [hostRoutes, cors, internal, auth, identifyService, operation, body, authenticate, decode, validateInput, dispatch, commitState, encode];
 
 function encodeError(ex: Exchange, e: unknown): HttpResponse {
   let err: ServiceError;
@@ -234,7 +270,7 @@ function encodeError(ex: Exchange, e: unknown): HttpResponse {
 
 function send(ex: Exchange, r: HttpResponse): void {
   const res = ex.res;
-  const headers: Record<string, string | string[]> = ex.req.headers.origin ? { ...CORS_HEADERS, ...r.headers } : r.headers;
+  const headers: Record<string, string | string[]> = ex.req.headers.origin && !ex.ownCors ? { ...CORS_HEADERS, ...r.headers } : r.headers;
   const head = ex.req.method === 'HEAD';
   // A body already whole in memory (a small blob) goes out in one write, like a string.
   if (r.body instanceof BufferStream) r = { ...r, body: r.body.buffer };

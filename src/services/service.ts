@@ -24,6 +24,8 @@ export interface RequestContext {
    * waiting instead of taking messages nobody will read). Absent for in-process calls.
    */
   onClientGone?(fn: () => void): void;
+  /** Nimbus runs with --verify-signatures (signatures inside payloads, e.g. S3 POST policies, are checked then too). */
+  verifySignatures?: boolean;
   /** The endpoint clients reach Nimbus at, e.g. http://localhost:4566 (queue URLs use it). */
   endpoint: string;
 }

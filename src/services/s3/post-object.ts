@@ -67,8 +67,11 @@ function checkPolicy(policy: { expiration?: string; conditions?: Condition[] }, 
   return range;
 }
 
-/** Verifies x-amz-signature over the policy when the signing secret is known (as the gateway does). */
-function checkSignature(fields: Map<string, string>, policyB64: string): string {
+/**
+ * Verifies x-amz-signature over the policy when the signing secret is known; with
+ * --verify-signatures an unknown access key is refused, as the gateway refuses it.
+ */
+function checkSignature(fields: Map<string, string>, policyB64: string, verify: boolean): string {
   if (fields.get('x-amz-algorithm') !== 'AWS4-HMAC-SHA256') {
     throw invalidArgument('Only AWS4-HMAC-SHA256 POST policies are supported by Nimbus', 'x-amz-algorithm', fields.get('x-amz-algorithm') ?? '');
   }
@@ -84,6 +87,8 @@ function checkSignature(fields: Map<string, string>, policyB64: string): string 
     if (want !== fields.get('x-amz-signature')) {
       throw new ServiceError('SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided. Check your key and signing method.', 403);
     }
+  } else if (verify) {
+    throw new ServiceError('InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.', 403, { AWSAccessKeyId: keyId });
   }
   return keyId;
 }
@@ -103,7 +108,7 @@ function sizeLimit(max: number): Transform {
 interface Parsed { fields: Map<string, string>; blob?: StoredBlob; checksum?: string; filename?: string; fileType?: string }
 
 /** Reads the form: fields up to the file, then the file into a blob once the policy allowed it. */
-function parseForm(b: BucketRec, contentType: string, body: Readable): Promise<Parsed> {
+function parseForm(b: BucketRec, contentType: string, body: Readable, verify: boolean): Promise<Parsed> {
   return new Promise((resolve, reject) => {
     let bb: busboy.Busboy;
     try {
@@ -122,7 +127,7 @@ function parseForm(b: BucketRec, contentType: string, body: Readable): Promise<P
       out.filename = info.filename;
       out.fileType = info.mimeType;
       pending = (async () => {
-        const range = authorize(b, out);
+        const range = authorize(b, out, verify);
         const cs = checksumStream(['CRC64NVME']);
         const transforms = [cs.transform, ...(range ? [sizeLimit(range.max)] : [])];
         out.blob = await putBlob(stream, transforms, 's3');
@@ -144,7 +149,7 @@ function parseForm(b: BucketRec, contentType: string, body: Readable): Promise<P
 }
 
 /** The policy and signature checks, run when the file part begins (all fields are known). */
-function authorize(b: BucketRec, p: Parsed): { min: number; max: number } | undefined {
+function authorize(b: BucketRec, p: Parsed, verify: boolean): { min: number; max: number } | undefined {
   const f = p.fields;
   if (!f.has('key')) {
     throw invalidArgument("Bucket POST must contain a field named 'key'.  If it is specified, please check the order of the fields.", 'key', '');
@@ -153,7 +158,7 @@ function authorize(b: BucketRec, p: Parsed): { min: number; max: number } | unde
   f.set('key', key);
   const policyB64 = f.get('policy');
   if (!policyB64) throw accessDenied();
-  const keyId = checkSignature(f, policyB64);
+  const keyId = checkSignature(f, policyB64, verify);
   if (accountFor(keyId) !== b.owner) throw accessDenied();
   let policy: { expiration?: string; conditions?: Condition[] };
   try { policy = JSON.parse(Buffer.from(policyB64, 'base64').toString('utf8')); } catch { throw invalidArgument('Invalid Policy: Invalid JSON.', 'Policy', policyB64); }
@@ -167,7 +172,7 @@ export async function postObject(ctx: RequestContext, input: T.PostObjectRequest
   if (!/^multipart\/form-data/i.test(contentType)) {
     throw new ServiceError('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', 412, { Condition: 'Bucket POST must be of the enclosure-type multipart/form-data' });
   }
-  const p = await parseForm(b, contentType, (input.Body as Readable | undefined) ?? Readable.from([]));
+  const p = await parseForm(b, contentType, (input.Body as Readable | undefined) ?? Readable.from([]), !!ctx.verifySignatures);
   if (!p.blob) throw invalidArgument('POST requires exactly one file upload per request.', 'file', '0');
   const f = p.fields;
   const key = f.get('key')!;

@@ -1,5 +1,5 @@
 // Bucket configurations through the JS SDK v3, the aws CLI and boto3: stored and returned, with
-// S3's "not configured" errors; ACLs; the CORS preflight matcher and handler.
+// S3's "not configured" errors; ACLs; CORS preflights answered from the bucket's rules.
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -14,8 +14,7 @@ import {
 import { aws, boto3, nimbus, rejects } from '../../helpers.js';
 import type { Nimbus } from '../../../src/index.js';
 import { s3 } from './util.js';
-import { matchCors, optionsObject } from '../../../src/services/s3/cors.js';
-import { serviceContext } from '../../../src/core/internal-client.js';
+import { matchCors } from '../../../src/services/s3/cors.js';
 
 let n: Nimbus;
 let c: S3Client;
@@ -145,12 +144,23 @@ test('CORS preflight: first matching rule answers; no match or no configuration 
   assert.equal(matchCors(rules, 'https://evil.com', 'GET', [])?.AccessControlAllowOrigin, '*');
   assert.equal(matchCors(rules, 'https://evil.com', 'PUT', []), undefined);
 
-  // The handler, called in-process (the gateway answers browser preflights generically today).
-  const ctx = { ...serviceContext('s3', { accountId: '000000000000', region: 'us-east-1' }, 'OptionsObject'), protocol: 'rest-xml' as const };
-  const req = { Bucket: B, Key: 'k', Origin: 'https://app.example.com', AccessControlRequestMethod: 'PUT' };
-  assert.throws(() => optionsObject(ctx, req), (e: Error & { code?: string; status?: number }) => e.code === 'CORSResponse' && e.status === 403 && /CORS is not enabled/.test(e.message));
+  // Browser preflights (OPTIONS with Origin and Access-Control-Request-Method) to a bucket are
+  // answered from its rules; elsewhere the gateway answers them generically.
+  const preflight = (path: string, method: string, headers = '') => fetch(`${n.endpoint}${path}`, { method: 'OPTIONS', headers: {
+    origin: 'https://app.example.com', 'access-control-request-method': method, ...(headers ? { 'access-control-request-headers': headers } : {}) } });
+  const none = await preflight(`/${B}/k`, 'PUT');
+  assert.equal(none.status, 403);
+  assert.match(await none.text(), /<Code>CORSResponse<\/Code><Message>CORS is not enabled for this bucket.<\/Message>/);
   await c.send(new PutBucketCorsCommand({ Bucket: B, CORSConfiguration: { CORSRules: rules } }));
-  assert.equal(optionsObject(ctx, req).AccessControlAllowMethods, 'PUT');
-  assert.throws(() => optionsObject(ctx, { ...req, AccessControlRequestMethod: 'DELETE' }),
-    (e: Error & { code?: string }) => e.code === 'CORSResponse' && /This CORS request is not allowed/.test(e.message));
+  const ok = await preflight(`/${B}/k`, 'PUT', 'content-type');
+  assert.equal(ok.status, 200);
+  assert.equal(ok.headers.get('access-control-allow-origin'), 'https://app.example.com');
+  assert.equal(ok.headers.get('access-control-allow-methods'), 'PUT');
+  assert.equal(ok.headers.get('access-control-max-age'), '600');
+  const denied = await preflight(`/${B}/k`, 'DELETE');
+  assert.equal(denied.status, 403);
+  assert.match(await denied.text(), /This CORS request is not allowed/);
+  const elsewhere = await preflight('/', 'POST', 'x-amz-target');
+  assert.equal(elsewhere.status, 200, 'a preflight for another service gets the generic answer');
+  assert.equal(elsewhere.headers.get('access-control-allow-origin'), '*');
 });

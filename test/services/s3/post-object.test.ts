@@ -80,3 +80,20 @@ test('policy failures: condition, extra field, expired, size, signature', async 
   // Nothing was stored by the failures.
   await assert.rejects(c.send(new HeadObjectCommand({ Bucket: B, Key: 'fixed' })));
 });
+
+test('with --verify-signatures, a policy signed with an unknown access key is refused', async () => {
+  const strict = await nimbus({ verifySignatures: true });
+  try {
+    const sc = s3(strict);
+    await sc.send(new CreateBucketCommand({ Bucket: B }));
+    const good = await createPresignedPost(sc, { Bucket: B, Key: 'ok' });
+    assert.equal((await post(good.url, good.fields, 'x')).status, 204);
+    const stranger = s3(strict, 'us-east-1', { accessKeyId: 'AKIAUNKNOWNKEY000000', secretAccessKey: 'whatever' });
+    const bad = await createPresignedPost(stranger, { Bucket: B, Key: 'no' });
+    const r = await post(bad.url, bad.fields, 'x');
+    assert.equal(r.status, 403);
+    assert.match(r.body, /<Code>InvalidAccessKeyId<\/Code>/);
+  } finally {
+    await strict.stop();
+  }
+});
