@@ -3,11 +3,8 @@
 // credentials, service-linked roles, and the internal handlers STS calls.
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import forge from 'node-forge';
 import {
   IAMClient, CreateRoleCommand, CreateInstanceProfileCommand, AddRoleToInstanceProfileCommand, GetInstanceProfileCommand,
   ListInstanceProfilesForRoleCommand, RemoveRoleFromInstanceProfileCommand, DeleteInstanceProfileCommand, DeleteRoleCommand,
@@ -124,14 +121,22 @@ test('OpenID Connect providers', async () => {
   assert.equal(missing.message, `OpenIDConnect Provider not found for arn ${OpenIDConnectProviderArn}`);
 });
 
+/** Self-signed certificates (node-forge, no openssl binary): one with its key, and another key. */
 function selfSigned(): { cert: string; key: string; other: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'nimbus-iam-'));
-  try {
-    const mk = (name: string) => execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, `${name}.key`),
-      '-out', join(dir, `${name}.pem`), '-days', '30', '-subj', `/CN=${name}.example.com`], { stdio: 'ignore' });
-    mk('a'); mk('b');
-    return { cert: readFileSync(join(dir, 'a.pem'), 'utf8'), key: readFileSync(join(dir, 'a.key'), 'utf8'), other: readFileSync(join(dir, 'b.key'), 'utf8') };
-  } finally { rmSync(dir, { recursive: true, force: true }); }
+  const mk = (name: string) => {
+    const keys = forge.pki.rsa.generateKeyPair(2048);
+    const c = forge.pki.createCertificate();
+    c.publicKey = keys.publicKey;
+    c.serialNumber = '01';
+    c.validity.notBefore = new Date();
+    c.validity.notAfter = new Date(Date.now() + 30 * 86_400_000);
+    c.setSubject([{ name: 'commonName', value: `${name}.example.com` }]);
+    c.setIssuer(c.subject.attributes);
+    c.sign(keys.privateKey, forge.md.sha256.create());
+    return { cert: forge.pki.certificateToPem(c), key: forge.pki.privateKeyToPem(keys.privateKey) };
+  };
+  const a = mk('a');
+  return { cert: a.cert, key: a.key, other: mk('b').key };
 }
 
 test('server certificates: parsed PEM, key pair checked, expiration read from the certificate', async () => {

@@ -1,25 +1,17 @@
-// Test plumbing for Lambda: zips built with the zip CLI, an execution role, a function factory.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, chmodSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+// Test plumbing for Lambda: zips (adm-zip), an execution role, a function factory.
+import AdmZip from 'adm-zip';
 import { IAMClient, CreateRoleCommand } from '@aws-sdk/client-iam';
 import { LambdaClient, CreateFunctionCommand, type CreateFunctionCommandInput } from '@aws-sdk/client-lambda';
 import { sdk } from '../../helpers.js';
 
-/** A zip of these files (name → content, or [content, mode]). */
+/** A zip of these files (name → content, or [content, mode]); modes are kept (bootstrap needs +x). */
 export function zipOf(files: Record<string, string | [string, number]>): Buffer {
-  const dir = mkdtempSync(join(tmpdir(), 'nimbus-test-zip-'));
-  try {
-    for (const [name, v] of Object.entries(files)) {
-      const [content, mode] = Array.isArray(v) ? v : [v, 0o644];
-      mkdirSync(dirname(join(dir, 'src', name)), { recursive: true });
-      writeFileSync(join(dir, 'src', name), content);
-      chmodSync(join(dir, 'src', name), mode);
-    }
-    execFileSync('zip', ['-q', '-r', join(dir, 'out.zip'), '.'], { cwd: join(dir, 'src') });
-    return readFileSync(join(dir, 'out.zip'));
-  } finally { rmSync(dir, { recursive: true, force: true }); }
+  const z = new AdmZip();
+  for (const [name, v] of Object.entries(files)) {
+    const [content, mode] = Array.isArray(v) ? v : [v, 0o644];
+    z.addFile(name, Buffer.from(content), '', mode);
+  }
+  return z.toBuffer();
 }
 
 export const TRUST = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
