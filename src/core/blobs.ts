@@ -167,3 +167,26 @@ export function closeBlobs(): void {
   if (temporary && root) rmSync(root, { recursive: true, force: true });
   root = undefined; temporary = false;
 }
+
+/** Every blob, for snapshots: id and bytes (read whole: snapshots are JSON documents). */
+export function* allBlobs(): Generator<[string, Buffer]> {
+  for (const [id, b] of inMemory) yield [id, b];
+  if (!root || !existsSync(root)) return;
+  for (const owner of readdirSync(root)) {
+    const d = join(root, owner);
+    if (!statSync(d).isDirectory()) continue;
+    for (const f of readdirSync(d)) {
+      const id = `${owner}/${f}`;
+      if (/^[0-9a-f-]{36}$/.test(f) && !inMemory.has(id)) yield [id, readFileSync(join(d, f))];
+    }
+  }
+}
+
+/** Puts a blob back under its id (loading a snapshot). */
+export function restoreBlob(id: string, data: Buffer): void {
+  const path = pathOf(id);
+  if (memoryMode() && data.length <= SMALL) { inMemory.set(id, data); return; }
+  ensureDir(id.slice(0, id.indexOf('/')));
+  writeFileSync(`${path}.part`, data);
+  renameSync(`${path}.part`, path);
+}

@@ -108,6 +108,8 @@ export interface Snapshot {
   format: 'nimbus-snapshot';
   version: 1;
   records: [service: string, account: string, region: string, coll: string, key: string, value: unknown][];
+  /** Payloads records refer to by blob id (S3 object bodies, Lambda code): id → bytes. */
+  blobs?: [id: string, data: Buffer][];
 }
 
 export function* allRecords(): Generator<Snapshot['records'][number]> {

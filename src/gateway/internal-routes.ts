@@ -5,19 +5,22 @@ import { clock } from '../core/clock-instance.js';
 import { parseDuration } from '../core/clock.js';
 import { allRecords, decodeValue, encodeValue, loadRecords, resetState, type Snapshot } from '../core/state.js';
 import { readBody } from './body.js';
+import { allBlobs, restoreBlob } from '../core/blobs.js';
 import { loadService, loadServices } from '../services/registry.js';
 
 const json = (status: number, v: unknown): HttpResponse =>
   ({ status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(v) });
 
 export function snapshot(): Snapshot {
-  return { format: 'nimbus-snapshot', version: 1, records: [...allRecords()] };
+  return { format: 'nimbus-snapshot', version: 1, records: [...allRecords()], blobs: [...allBlobs()] };
 }
 
 export async function loadSnapshot(s: Snapshot): Promise<number> {
   if (s?.format !== 'nimbus-snapshot' || s.version !== 1 || !Array.isArray(s.records)) throw new Error('not a Nimbus snapshot');
   await loadServices(s.records.map((r) => r[0]));
   resetState();
+  // Bodies first, so no record is ever loaded pointing at a missing blob.
+  for (const [id, data] of s.blobs ?? []) restoreBlob(id, Buffer.isBuffer(data) ? data : Buffer.from(data));
   // Loading goes through the journal too, so a durable Nimbus keeps the loaded state.
   return loadRecords(s.records, true);
 }

@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IAMClient, CreateUserCommand, ListUsersCommand, CreateAccessKeyCommand } from '@aws-sdk/client-iam';
+import { S3Client, CreateBucketCommand, PutObjectCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import { nimbus, sdk } from '../helpers.js';
 import type { Nimbus } from '../../src/index.js';
 
@@ -57,6 +58,12 @@ test('snapshot save and load round-trip all state through the CLI', async () => 
   const iam = new IAMClient(sdk(n));
   await iam.send(new CreateUserCommand({ UserName: 'snap-a', Tags: [{ Key: 'team', Value: 'x' }] }));
   const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName: 'snap-a' }));
+  // Object bodies are blobs, outside the records: the snapshot carries them too.
+  const s3 = new S3Client({ ...sdk(n), forcePathStyle: true });
+  await s3.send(new CreateBucketCommand({ Bucket: 'snap-bucket' }));
+  const large = Buffer.alloc(300_000, 7);
+  await s3.send(new PutObjectCommand({ Bucket: 'snap-bucket', Key: 'small', Body: 'small body' }));
+  await s3.send(new PutObjectCommand({ Bucket: 'snap-bucket', Key: 'large', Body: large }));
   const file = join(mkdtempSync(join(tmpdir(), 'nimbus-')), 'snap.json');
   const bin = join(process.cwd(), 'bin', 'nimbus.js');
   const saved = await run(process.execPath, [bin, 'snapshot', 'save', file, '--endpoint', n.endpoint]);
@@ -72,6 +79,10 @@ test('snapshot save and load round-trip all state through the CLI', async () => 
   const { STSClient, GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
   const me = await new STSClient(sdk(n, { accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: AccessKey!.SecretAccessKey! })).send(new GetCallerIdentityCommand({}));
   assert.equal(me.Arn, 'arn:aws:iam::000000000000:user/snap-a');
+  const small = await s3.send(new GetObjectCommand({ Bucket: 'snap-bucket', Key: 'small' }));
+  assert.equal(await small.Body!.transformToString(), 'small body');
+  const big = await s3.send(new GetObjectCommand({ Bucket: 'snap-bucket', Key: 'large' }));
+  assert.deepEqual(Buffer.from(await big.Body!.transformToByteArray()), large);
   const status = await run(process.execPath, [bin, 'status', '--endpoint', n.endpoint]);
   assert.equal(JSON.parse(status.stdout).services.iam, 'running');
 });
