@@ -1,7 +1,8 @@
 // Amazon Simple Notification Service: topics (standard and FIFO), subscriptions (SQS, Lambda,
 // HTTP/S delivered; email, SMS, application and Firehose stored), Publish/PublishBatch with
 // filter policies, signed messages, HTTP/S delivery policies with retries on the virtual clock,
-// and dead-letter queues; mobile push applications/endpoints and SMS preferences stored (no
+// and dead-letter queues; mobile push applications/endpoints, SMS preferences and the SMS
+// sandbox stored (no
 // push or text message is ever sent). Plain-HTTP links (certificate, SubscribeURL,
 // UnsubscribeURL) live in http.ts.
 import type { Service } from '../service.js';
@@ -19,7 +20,10 @@ import {
   getPlatformApplicationAttributes, listEndpointsByPlatformApplication, listPlatformApplications, setEndpointAttributes,
   setPlatformApplicationAttributes,
 } from './platform.js';
-import { checkIfPhoneNumberIsOptedOut, getSMSAttributes, listPhoneNumbersOptedOut, optInPhoneNumber, setSMSAttributes } from './sms.js';
+import {
+  checkIfPhoneNumberIsOptedOut, createSMSSandboxPhoneNumber, deleteSMSSandboxPhoneNumber, getSMSAttributes, getSMSSandboxAccountStatus,
+  listOriginationNumbers, listPhoneNumbersOptedOut, listSMSSandboxPhoneNumbers, optInPhoneNumber, setSMSAttributes, verifySMSSandboxPhoneNumber,
+} from './sms.js';
 import { snsHttp } from './http.js';
 
 export const sns: Service = {
@@ -58,6 +62,12 @@ export const sns: Service = {
     ListEndpointsByPlatformApplication: listEndpointsByPlatformApplication,
     SetSMSAttributes: setSMSAttributes,
     GetSMSAttributes: getSMSAttributes,
+    GetSMSSandboxAccountStatus: getSMSSandboxAccountStatus,
+    CreateSMSSandboxPhoneNumber: createSMSSandboxPhoneNumber,
+    VerifySMSSandboxPhoneNumber: verifySMSSandboxPhoneNumber,
+    ListSMSSandboxPhoneNumbers: listSMSSandboxPhoneNumbers,
+    DeleteSMSSandboxPhoneNumber: deleteSMSSandboxPhoneNumber,
+    ListOriginationNumbers: listOriginationNumbers,
     CheckIfPhoneNumberIsOptedOut: checkIfPhoneNumberIsOptedOut,
     ListPhoneNumbersOptedOut: listPhoneNumbersOptedOut,
     OptInPhoneNumber: optInPhoneNumber,

@@ -64,6 +64,9 @@ export class LiveSub {
   }
 }
 
+/** A destination number added to the SMS sandbox, with its one-time password until verified. */
+export interface SandboxNumber { phone: string; status: 'Pending' | 'Verified'; otp?: string; created: number }
+
 export interface SnsState {
   topics: Collection<TopicRec>;
   subs: Collection<SubRec>;
@@ -73,6 +76,8 @@ export interface SnsState {
   endpoints: Collection<EndpointRec>;
   /** Account SMS preferences (SetSMSAttributes), under the key "sms". */
   sms: Collection<Record<string, string>>;
+  /** SMS sandbox destination numbers, by phone number. */
+  sandbox: Collection<SandboxNumber>;
   /** Application ARN → its endpoints' ARNs; `${app}\n${token}` → endpoint ARN. */
   endpointsByApp: Map<string, Set<string>>;
   endpointByToken: Map<string, string>;
@@ -112,6 +117,7 @@ export const snsState = defineState<SnsState>({
     apps: c.collection<AppRec>('apps'),
     endpoints: c.collection<EndpointRec>('endpoints'),
     sms: c.collection<Record<string, string>>('sms'),
+    sandbox: c.collection<SandboxNumber>('sandbox'),
     endpointsByApp: new Map(),
     endpointByToken: new Map(),
     byTopic: new Map(),
