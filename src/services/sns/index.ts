@@ -2,9 +2,8 @@
 // HTTP/S delivered; email, SMS, application and Firehose stored), Publish/PublishBatch with
 // filter policies, signed messages, HTTP/S delivery policies with retries on the virtual clock,
 // and dead-letter queues; mobile push applications/endpoints, SMS preferences and the SMS
-// sandbox stored (no
-// push or text message is ever sent). Plain-HTTP links (certificate, SubscribeURL,
-// UnsubscribeURL) live in http.ts.
+// sandbox stored (no push or text message is ever sent). Plain-HTTP links (certificate,
+// SubscribeURL, UnsubscribeURL) live in http.ts.
 import type { Service } from '../service.js';
 import {
   addPermission, createTopic, deleteTopic, getDataProtectionPolicy, getTopicAttributes, listTagsForResource, listTopics,
