@@ -36,10 +36,26 @@ function scalar(model: ServiceModel, shape: Shape, ref: MemberRef | undefined, v
   }
 }
 
+/**
+ * A structure value may give the document order of items of its flattened lists as
+ * [member, item] pairs under this key: S3's ListObjectVersions interleaves <Version> and
+ * <DeleteMarker> elements by key and age, which member-by-member writing cannot express. The
+ * pairs are written where the first of those members would be.
+ */
+export const XML_ORDER = Symbol('xml document order');
+
 /** Writes the members of structure `shape` (without its own element). */
 export function xmlMembers(model: ServiceModel, shape: Shape, value: Record<string, unknown>, f: XmlFlavor, skipLocated = false): string {
+  const order = (value as { [XML_ORDER]?: [string, unknown][] })[XML_ORDER];
+  const ordered = order ? new Set(order.map(([m]) => m)) : undefined;
   let out = '';
+  let orderWritten = false;
   for (const [name, ref] of membersOf(shape)) {
+    if (ordered?.has(name)) {
+      if (!orderWritten) out += order!.map(([m, item]) => orderedItem(model, shape, m, item, f)).join('');
+      orderWritten = true;
+      continue;
+    }
     const v = value[name];
     if (v === undefined || v === null) continue;
     if (skipLocated && ref.location) continue;
@@ -47,6 +63,13 @@ export function xmlMembers(model: ServiceModel, shape: Shape, value: Record<stri
     out += xmlValue(model, ref, ref.locationName ?? name, v, f);
   }
   return out;
+}
+
+/** One item of flattened list member `m` of `shape`, as its own element. */
+function orderedItem(model: ServiceModel, shape: Shape, m: string, item: unknown, f: XmlFlavor): string {
+  const ref = shape.members![m];
+  const list = shapeOf(model, ref);
+  return xmlValue(model, list.member!, list.member!.locationName ?? ref.locationName ?? m, item, f);
 }
 
 function attributes(shape: Shape, value: Record<string, unknown>): string {

@@ -3,6 +3,7 @@
 import { ServiceError } from '../../core/errors.js';
 import type { RequestContext } from '../service.js';
 import type * as T from '../../protocols/types/s3.js';
+import { XML_ORDER } from '../../protocols/xml.js';
 import { checkBufferedMd5 } from './body.js';
 import { malformedXml, ownBucket, ownerOf, seconds } from './common.js';
 import { s3State, type ObjectRec } from './state.js';
@@ -60,6 +61,8 @@ export function listObjectVersions(ctx: RequestContext, input: T.ListObjectVersi
   const enc = encoder(input.EncodingType);
   const versions: T.ObjectVersion[] = [];
   const markers: T.DeleteMarkerEntry[] = [];
+  // S3 writes <Version> and <DeleteMarker> interleaved, in key then newest-first order.
+  const documentOrder: [string, unknown][] = [];
   const prefixes: string[] = [];
   let count = 0;
   let truncated = false;
@@ -67,14 +70,14 @@ export function listObjectVersions(ctx: RequestContext, input: T.ListObjectVersi
 
   const emit = (o: ObjectRec, latest: boolean) => {
     const base = { Key: enc(o.key), VersionId: versionOf(o), IsLatest: latest, LastModified: new Date(seconds(o.lastModified)), Owner: owner };
-    if (o.deleteMarker) markers.push(base);
-    else {
-      versions.push({
-        ...base, ETag: o.etag, Size: o.size, StorageClass: o.storageClass,
-        ...(o.checksum ? { ChecksumAlgorithm: [o.checksum.algorithm], ChecksumType: o.checksum.type } : {}),
-        RestoreStatus: input.OptionalObjectAttributes?.includes('RestoreObject') ? restoreStatus(o) : undefined,
-      });
-    }
+    if (o.deleteMarker) { markers.push(base); documentOrder.push(['DeleteMarkers', base]); return; }
+    const v = {
+      ...base, ETag: o.etag, Size: o.size, StorageClass: o.storageClass,
+      ...(o.checksum ? { ChecksumAlgorithm: [o.checksum.algorithm], ChecksumType: o.checksum.type } : {}),
+      RestoreStatus: input.OptionalObjectAttributes?.includes('RestoreObject') ? restoreStatus(o) : undefined,
+    };
+    versions.push(v);
+    documentOrder.push(['Versions', v]);
   };
 
   // With a version-id marker the listing resumes inside the marker's key, else after it.
@@ -115,7 +118,7 @@ export function listObjectVersions(ctx: RequestContext, input: T.ListObjectVersi
     }
     i++;
   }
-  return {
+  const out: T.ListObjectVersionsOutput = {
     IsTruncated: truncated,
     KeyMarker: enc(keyMarker),
     VersionIdMarker: vidMarker ?? '',
@@ -130,5 +133,6 @@ export function listObjectVersions(ctx: RequestContext, input: T.ListObjectVersi
     CommonPrefixes: prefixes.length ? prefixes.map((p) => ({ Prefix: enc(p) })) : undefined,
     EncodingType: input.EncodingType,
   };
+  return Object.assign(out, { [XML_ORDER]: documentOrder });
 }
 

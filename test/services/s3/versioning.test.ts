@@ -128,6 +128,11 @@ test('ListObjectVersions: key order, newest first, markers, prefix/delimiter, pa
     ['dir/x', ids['dir/x'][0], true], ['dir/x', ids['dir/x'][1], false], ['dir/y', ids['dir/y'][0], true], ['dir/y', ids['dir/y'][1], false],
   ]);
   assert.deepEqual(all.DeleteMarkers?.map((m) => [m.Key, m.VersionId, m.IsLatest]), [['c', mk, true]]);
+  // On the wire the elements interleave in key, then newest-first order, as S3 writes them.
+  const raw = await (await fetch(`${n.endpoint}/${B}?versions`, { headers: { authorization: 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=00' } })).text();
+  const sequence = [...raw.matchAll(/<(Version|DeleteMarker)>(?:(?!<\/\1>).)*?<Key>([^<]*)<\/Key>/g)].map((m) => `${m[1]}:${m[2]}`);
+  assert.deepEqual(sequence.slice(3, 6), ['Version:b', 'DeleteMarker:c', 'Version:c']);
+
   assert.ok(all.Versions![0].Owner?.ID);
   const d = await c.send(new ListObjectVersionsCommand({ Bucket: B, Delimiter: '/' }));
   assert.deepEqual(d.CommonPrefixes?.map((p) => p.Prefix), ['dir/']);
