@@ -67,6 +67,16 @@ interface Invocation {
 }
 
 type Kind = 'node' | 'python' | 'provided';
+
+/**
+ * The V8 heap limits AWS's Node.js runtime derives from the function's memory size (its
+ * bootstrap script: a tenth for the new space, half of that per semi-space, the rest old
+ * space), so a function that outgrows its memory fails here as it would there.
+ */
+export function nodeMemoryArgs(memoryMb: number): string[] {
+  const newSpace = Math.floor(memoryMb / 10);
+  return [`--max-semi-space-size=${Math.floor(newSpace / 2)}`, `--max-old-space-size=${memoryMb - newSpace}`];
+}
 export const runtimeKind = (runtime: string | undefined): Kind | undefined =>
   !runtime ? undefined : runtime.startsWith('nodejs') ? 'node' : /^python3\.\d+$/.test(runtime) ? 'python'
     : runtime.startsWith('provided') ? 'provided' : undefined;
@@ -137,7 +147,7 @@ class Instance {
     await new Promise<void>((ok) => this.server.listen(0, '127.0.0.1', () => ok()));
     this.server.unref();
     const port = (this.server.address() as AddressInfo).port;
-    const [cmd, args] = kind === 'node' ? [process.execPath, [join(RUNTIMES_DIR, 'node', 'bootstrap.mjs')]]
+    const [cmd, args] = kind === 'node' ? [process.execPath, [...nodeMemoryArgs(this.pool.config.MemorySize ?? 128), join(RUNTIMES_DIR, 'node', 'bootstrap.mjs')]]
       : kind === 'python' ? [await python(), [join(RUNTIMES_DIR, 'python', 'bootstrap.py')]]
         : [join(dir, 'bootstrap'), []];
     if (this.dead) return;

@@ -175,6 +175,19 @@ test('a runtime that exits mid-invocation: Runtime.ExitError, and the next invoc
   assert.equal(parsed((await invoke('exits')).Payload), 1);
 });
 
+test('memory size: a Node.js function that outgrows its heap (as AWS sizes it from MemorySize) dies; with more memory it runs', async () => {
+  // Keeps ~200 MB of strings alive: over a 128 MB function's heap, within a 512 MB one's.
+  const code = 'exports.handler = async () => { const keep = []; for (let i = 0; i < 200; i++) keep.push("x".repeat(1 << 20).split("").join("")); return keep.length; };';
+  await createFn(lambda, roleArn, 'small-mem', { 'index.js': code }, { MemorySize: 128, Timeout: 60 });
+  await createFn(lambda, roleArn, 'big-mem', { 'index.js': code }, { MemorySize: 512, Timeout: 60 });
+  const small = await invoke('small-mem');
+  assert.equal(small.FunctionError, 'Unhandled');
+  assert.equal(parsed(small.Payload).errorType, 'Runtime.ExitError');
+  const big = await invoke('big-mem');
+  assert.equal(big.FunctionError, undefined, text(big.Payload));
+  assert.equal(parsed(big.Payload), 200);
+});
+
 test('provided.al2023: the zip\'s bootstrap speaks the Runtime API', async () => {
   const bootstrap = `#!/bin/sh
 set -e
