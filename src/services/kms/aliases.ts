@@ -24,7 +24,7 @@ function checkName(name: string): void {
 function target(ctx: RequestContext, ref: string) {
   const k = findKey(ctx, ref, { aliases: false });
   if (k.manager === 'AWS') throw new ServiceError('NotAuthorizedException', `Cannot point an alias at an AWS managed key`, 400);
-  if (k.state === 'PendingDeletion') throw new ServiceError('KMSInvalidStateException', `${k.arn} is pending deletion.`);
+  if (k.state === 'PendingDeletion' || k.state === 'PendingReplicaDeletion') throw new ServiceError('KMSInvalidStateException', `${k.arn} is pending deletion.`);
   return k;
 }
 

@@ -21,7 +21,7 @@ function entry(g: GrantRec): T.GrantListEntry {
 
 export function createGrant(ctx: RequestContext, input: T.CreateGrantRequest): T.CreateGrantResponse {
   const k = findKey(ctx, input.KeyId, { aliases: false });
-  if (k.state === 'PendingDeletion') throw new ServiceError('KMSInvalidStateException', `${k.arn} is pending deletion.`);
+  if (k.state === 'PendingDeletion' || k.state === 'PendingReplicaDeletion') throw new ServiceError('KMSInvalidStateException', `${k.arn} is pending deletion.`);
   if (input.Constraints?.EncryptionContextEquals && input.Constraints?.EncryptionContextSubset) {
     throw new ServiceError('ValidationException', 'Only one of EncryptionContextEquals and EncryptionContextSubset may be specified.');
   }

@@ -12,7 +12,7 @@ import { clock } from '../../core/clock-instance.js';
 import type { RequestContext } from '../service.js';
 import type * as T from '../../protocols/types/kms.js';
 import { SPECS } from './material.js';
-import { DAY, armTimers, findKey, kmsState, type KeyRec } from './state.js';
+import { DAY, armTimers, findKey, kmsState, relatedKeys, type KeyRec } from './state.js';
 
 const buf = (b: T.Blob): Buffer => (Buffer.isBuffer(b) ? b : Buffer.from(b as Uint8Array));
 
@@ -20,7 +20,7 @@ function external(k: KeyRec): void {
   if (k.origin !== 'EXTERNAL') {
     throw new ServiceError('UnsupportedOperationException', `${k.arn} origin is ${k.origin} which is not valid for this operation.`);
   }
-  if (k.state === 'PendingDeletion') throw new ServiceError('KMSInvalidStateException', `${k.arn} is pending deletion.`);
+  if (k.state === 'PendingDeletion' || k.state === 'PendingReplicaDeletion') throw new ServiceError('KMSInvalidStateException', `${k.arn} is pending deletion.`);
 }
 
 export function getParametersForImport(ctx: RequestContext, input: T.GetParametersForImportRequest): T.GetParametersForImportResponse {
@@ -106,7 +106,10 @@ export function importKeyMaterial(ctx: RequestContext, input: T.ImportKeyMateria
   const raw = unwrap(p, buf(input.EncryptedKeyMaterial));
   const mat = materialFor(k, raw);
   const digest = createHash('sha256').update(raw).digest('hex');
-  if (k.importedDigest && k.importedDigest !== digest) throw incorrect();
+  // Related multi-Region keys must hold the same imported material (AWS: "Importing key
+  // material into multi-Region keys"), whichever of them received it first.
+  const expected = k.importedDigest ?? relatedKeys(k).find((r) => r.k.importedDigest)?.k.importedDigest;
+  if (expected && expected !== digest) throw incorrect();
   k.importedDigest = digest;
   // The KeyMaterialId of imported material is derived from it, so a re-import keeps it.
   const id = createHash('sha256').update(k.id).update(digest).digest('hex');

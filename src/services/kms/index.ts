@@ -1,7 +1,8 @@
 // AWS Key Management Service: symmetric (AES-256-GCM), RSA, ECC, Ed25519 and HMAC keys,
 // aliases, key policies, grants, tags, enable/disable, scheduled deletion and rotation on the
-// clock, imported key material, and the cryptographic operations. Not here (501): custom key
-// stores, multi-Region keys (ReplicateKey, UpdatePrimaryRegion).
+// clock, imported key material, the cryptographic operations, multi-Region keys (shared
+// material across regions) and external custom key stores (created, connected through the
+// proxy's health check; keys inside them answer 501).
 import { ServiceError } from '../../core/errors.js';
 import { clock } from '../../core/clock-instance.js';
 import { kmsState } from './state.js';
@@ -11,6 +12,11 @@ import {
   decrypt, deriveSharedSecret, encrypt, generateDataKey, generateDataKeyPair, generateDataKeyPairWithoutPlaintext,
   generateDataKeyWithoutPlaintext, generateMac, generateRandom, reEncrypt, signOp, verifyMac, verifyOp,
 } from './crypto.js';
+import {
+  connectCustomKeyStore, createCustomKeyStore, deleteCustomKeyStore, describeCustomKeyStores, disconnectCustomKeyStore,
+  updateCustomKeyStore,
+} from './customstores.js';
+import { replicateKey, updatePrimaryRegion } from './multiregion.js';
 import { deleteImportedKeyMaterial, getParametersForImport, importKeyMaterial } from './import.js';
 import { createGrant, listGrants, listRetirableGrants, retireGrant, revokeGrant } from './grants.js';
 import {
@@ -59,6 +65,14 @@ export const kms: Service = {
     ListKeyRotations: listKeyRotations,
     GetPublicKey: getPublicKey,
     GetKeyLastUsage: getKeyLastUsage,
+    ReplicateKey: replicateKey,
+    UpdatePrimaryRegion: updatePrimaryRegion,
+    CreateCustomKeyStore: createCustomKeyStore,
+    DescribeCustomKeyStores: describeCustomKeyStores,
+    UpdateCustomKeyStore: updateCustomKeyStore,
+    DeleteCustomKeyStore: deleteCustomKeyStore,
+    ConnectCustomKeyStore: connectCustomKeyStore,
+    DisconnectCustomKeyStore: disconnectCustomKeyStore,
     GetParametersForImport: getParametersForImport,
     ImportKeyMaterial: importKeyMaterial,
     DeleteImportedKeyMaterial: deleteImportedKeyMaterial,

@@ -1,13 +1,16 @@
 // KMS keys: create, describe, list, enable/disable, description, scheduled deletion (7–30
 // days on the clock), key policies, tags, rotation (automatic and on demand), public keys.
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { ServiceError } from '../../core/errors.js';
 import { clock } from '../../core/clock-instance.js';
 import { page } from '../../core/pagination.js';
 import type { RequestContext } from '../service.js';
 import type * as T from '../../protocols/types/kms.js';
 import { SPECS } from './material.js';
-import { DAY, armTimers, assertUsable, cancelTimers, findKey, kmsState, newKeyRecord, rotate, type KeyRec } from './state.js';
+import {
+  DAY, armTimers, assertUsable, findKey, isReplica, keyArn, kmsState, newKeyRecord, rotate, shareWithReplicas, type KeyRec,
+} from './state.js';
+import { storeForNewKey } from './customstores.js';
 
 const invalidMarker = () => new ServiceError('InvalidMarkerException', 'Invalid marker');
 
@@ -17,13 +20,25 @@ export function keyMetadata(k: KeyRec): T.KeyMetadata {
     AWSAccountId: k.account, KeyId: k.id, Arn: k.arn, CreationDate: new Date(k.created),
     Enabled: k.state === 'Enabled', Description: k.description, KeyUsage: k.usage, KeyState: k.state,
     Origin: k.origin, KeyManager: k.manager, CustomerMasterKeySpec: k.spec.startsWith('ECC_NIST_EDWARDS') ? undefined : k.spec,
-    KeySpec: k.spec, MultiRegion: false,
+    KeySpec: k.spec, MultiRegion: !!k.multiRegion,
   };
+  if (k.multiRegion) {
+    const { primaryRegion, regions } = k.multiRegion;
+    const at = (region: string) => ({ Arn: keyArn({ accountId: k.account, region }, k.id), Region: region });
+    m.MultiRegionConfiguration = {
+      MultiRegionKeyType: primaryRegion === k.region ? 'PRIMARY' : 'REPLICA',
+      PrimaryKey: at(primaryRegion),
+      ReplicaKeys: regions.filter((r) => r !== primaryRegion).map(at),
+    };
+  }
+  if (k.customKeyStoreId) m.CustomKeyStoreId = k.customKeyStoreId;
   if (k.usage === 'ENCRYPT_DECRYPT') m.EncryptionAlgorithms = info.encryption;
   if (k.usage === 'SIGN_VERIFY') m.SigningAlgorithms = info.signing;
   if (k.usage === 'GENERATE_VERIFY_MAC') m.MacAlgorithms = info.mac;
   if (k.usage === 'KEY_AGREEMENT') m.KeyAgreementAlgorithms = info.agreement;
   if (k.state === 'PendingDeletion') { m.DeletionDate = new Date(k.deletionDate!); m.PendingDeletionWindowInDays = k.pendingDays; }
+  // A primary waiting for its replicas has no deletion date yet, only the window (AWS KeyMetadata docs).
+  if (k.state === 'PendingReplicaDeletion') m.PendingDeletionWindowInDays = k.pendingDays;
   if (k.origin === 'EXTERNAL' && k.materials.length) {
     m.ExpirationModel = k.materialExpires !== undefined ? 'KEY_MATERIAL_EXPIRES' : 'KEY_MATERIAL_DOES_NOT_EXPIRE';
     if (k.materialExpires !== undefined) m.ValidTo = new Date(k.materialExpires);
@@ -32,7 +47,7 @@ export function keyMetadata(k: KeyRec): T.KeyMetadata {
   return m;
 }
 
-function checkPolicy(policy: string): void {
+export function checkPolicy(policy: string): void {
   let doc: unknown;
   try { doc = JSON.parse(policy); } catch { doc = undefined; }
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) {
@@ -40,7 +55,7 @@ function checkPolicy(policy: string): void {
   }
 }
 
-function tagsIn(k: KeyRec, tags: T.Tag[] | undefined): void {
+export function tagsIn(k: KeyRec, tags: T.Tag[] | undefined): void {
   for (const t of tags ?? []) {
     if (t.TagKey.startsWith('aws:')) throw new ServiceError('TagException', 'Tags beginning with aws: are reserved');
     k.tags[t.TagKey] = t.TagValue;
@@ -61,13 +76,17 @@ export function createKey(ctx: RequestContext, input: T.CreateKeyRequest): T.Cre
     throw new ServiceError('ValidationException', `KeyUsage ${usage} is not compatible with KeySpec ${spec}`);
   }
   const origin = input.Origin ?? 'AWS_KMS';
-  if (origin !== 'AWS_KMS' && origin !== 'EXTERNAL') throw new ServiceError('UnsupportedOperationException', `Origin ${origin} is not supported by Nimbus.`);
-  if (input.CustomKeyStoreId) throw new ServiceError('UnsupportedOperationException', 'Custom key stores are not supported by Nimbus.');
-  if (input.MultiRegion) throw new ServiceError('UnsupportedOperationException', 'Multi-Region keys are not supported by Nimbus.');
   if (input.Policy !== undefined) checkPolicy(input.Policy);
+  // AWS_CLOUDHSM / EXTERNAL_KEY_STORE keys need a connected store; this throws as AWS does.
+  if (origin === 'AWS_CLOUDHSM' || origin === 'EXTERNAL_KEY_STORE' || input.CustomKeyStoreId) {
+    storeForNewKey(ctx, origin, input.CustomKeyStoreId, input.MultiRegion === true, spec);
+  }
+  if (origin !== 'AWS_KMS' && origin !== 'EXTERNAL') throw new ServiceError('UnsupportedOperationException', `Origin ${origin} is not supported by Nimbus.`);
   const s = kmsState(ctx);
-  const id = randomUUID();
+  // Multi-Region primary keys have ids "mrk-" + 32 hex digits (AWS: multi-region-keys-overview).
+  const id = input.MultiRegion ? `mrk-${randomBytes(16).toString('hex')}` : randomUUID();
   const k = newKeyRecord(ctx, id, { usage, spec, origin, description: input.Description ?? '' });
+  if (input.MultiRegion) k.multiRegion = { primaryRegion: ctx.region, regions: [ctx.region] };
   if (input.Policy !== undefined) k.policy = input.Policy;
   tagsIn(k, input.Tags);
   s.keys.set(id, k);
@@ -85,7 +104,9 @@ export function listKeys(ctx: RequestContext, input: T.ListKeysRequest): T.ListK
 
 function save(ctx: RequestContext, k: KeyRec): void { kmsState(ctx).keys.set(k.id, k); }
 
-const pendingDeletion = (k: KeyRec) => new ServiceError('KMSInvalidStateException', `${k.arn} is pending deletion.`);
+const pendingDeletion = (k: KeyRec) => new ServiceError('KMSInvalidStateException',
+  `${k.arn} is pending ${k.state === 'PendingReplicaDeletion' ? 'replica ' : ''}deletion.`);
+const isPending = (k: KeyRec) => k.state === 'PendingDeletion' || k.state === 'PendingReplicaDeletion';
 
 function customerManaged(k: KeyRec, op: string): void {
   if (k.manager === 'AWS') {
@@ -98,7 +119,7 @@ function customerManaged(k: KeyRec, op: string): void {
 export function enableKey(ctx: RequestContext, input: T.EnableKeyRequest): void {
   const k = findKey(ctx, input.KeyId, { aliases: false });
   customerManaged(k, 'EnableKey');
-  if (k.state === 'PendingDeletion') throw pendingDeletion(k);
+  if (isPending(k)) throw pendingDeletion(k);
   k.state = 'Enabled';
   save(ctx, k);
 }
@@ -106,7 +127,7 @@ export function enableKey(ctx: RequestContext, input: T.EnableKeyRequest): void 
 export function disableKey(ctx: RequestContext, input: T.DisableKeyRequest): void {
   const k = findKey(ctx, input.KeyId, { aliases: false });
   customerManaged(k, 'DisableKey');
-  if (k.state === 'PendingDeletion') throw pendingDeletion(k);
+  if (isPending(k)) throw pendingDeletion(k);
   k.state = 'Disabled';
   save(ctx, k);
 }
@@ -114,7 +135,7 @@ export function disableKey(ctx: RequestContext, input: T.DisableKeyRequest): voi
 export function updateKeyDescription(ctx: RequestContext, input: T.UpdateKeyDescriptionRequest): void {
   const k = findKey(ctx, input.KeyId, { aliases: false });
   customerManaged(k, 'UpdateKeyDescription');
-  if (k.state === 'PendingDeletion') throw pendingDeletion(k);
+  if (isPending(k)) throw pendingDeletion(k);
   k.description = input.Description;
   save(ctx, k);
 }
@@ -126,9 +147,18 @@ export function scheduleKeyDeletion(ctx: RequestContext, input: T.ScheduleKeyDel
   if (!Number.isInteger(days) || days < 7 || days > 30) {
     throw new ServiceError('ValidationException', `1 validation error detected: Value '${days}' at 'pendingWindowInDays' failed to satisfy constraint: Member must have value less than or equal to 30 and greater than or equal to 7`);
   }
-  if (k.state === 'PendingDeletion') throw pendingDeletion(k);
-  k.state = 'PendingDeletion';
+  if (isPending(k)) throw pendingDeletion(k);
   k.pendingDays = days;
+  if (k.multiRegion && !isReplica(k) && k.multiRegion.regions.length > 1) {
+    // AWS: a primary with replicas goes to PendingReplicaDeletion; its waiting period (and
+    // DeletionDate) begins only when its last replica is deleted (ScheduleKeyDeletion docs).
+    k.state = 'PendingReplicaDeletion';
+    delete k.deletionDate;
+    save(ctx, k);
+    armTimers(kmsState(ctx), k);
+    return { KeyId: k.arn, KeyState: k.state, PendingWindowInDays: days };
+  }
+  k.state = 'PendingDeletion';
   k.deletionDate = clock.now() + days * DAY;
   save(ctx, k);
   armTimers(kmsState(ctx), k);
@@ -137,7 +167,7 @@ export function scheduleKeyDeletion(ctx: RequestContext, input: T.ScheduleKeyDel
 
 export function cancelKeyDeletion(ctx: RequestContext, input: T.CancelKeyDeletionRequest): T.CancelKeyDeletionResponse {
   const k = findKey(ctx, input.KeyId, { aliases: false });
-  if (k.state !== 'PendingDeletion') {
+  if (!isPending(k)) {
     throw new ServiceError('KMSInvalidStateException', `${k.arn} is ${k.state === 'Enabled' ? 'enabled' : 'disabled'}.`);
   }
   // AWS: a key whose deletion is cancelled is Disabled.
@@ -163,7 +193,7 @@ export function putKeyPolicy(ctx: RequestContext, input: T.PutKeyPolicyRequest):
   const k = findKey(ctx, input.KeyId, { aliases: false });
   customerManaged(k, 'PutKeyPolicy');
   if ((input.PolicyName ?? 'default') !== 'default') throw noSuchPolicy();
-  if (k.state === 'PendingDeletion') throw pendingDeletion(k);
+  if (isPending(k)) throw pendingDeletion(k);
   checkPolicy(input.Policy);
   k.policy = input.Policy;
   save(ctx, k);
@@ -179,7 +209,7 @@ export function listKeyPolicies(ctx: RequestContext, input: T.ListKeyPoliciesReq
 export function tagResource(ctx: RequestContext, input: T.TagResourceRequest): void {
   const k = findKey(ctx, input.KeyId, { aliases: false });
   customerManaged(k, 'TagResource');
-  if (k.state === 'PendingDeletion') throw pendingDeletion(k);
+  if (isPending(k)) throw pendingDeletion(k);
   tagsIn(k, input.Tags);
   save(ctx, k);
 }
@@ -187,7 +217,7 @@ export function tagResource(ctx: RequestContext, input: T.TagResourceRequest): v
 export function untagResource(ctx: RequestContext, input: T.UntagResourceRequest): void {
   const k = findKey(ctx, input.KeyId, { aliases: false });
   customerManaged(k, 'UntagResource');
-  if (k.state === 'PendingDeletion') throw pendingDeletion(k);
+  if (isPending(k)) throw pendingDeletion(k);
   for (const t of input.TagKeys) delete k.tags[t];
   save(ctx, k);
 }
@@ -200,6 +230,13 @@ export function listResourceTags(ctx: RequestContext, input: T.ListResourceTagsR
 
 // ---- rotation ----
 
+/** Rotation is a shared property managed on the primary (AWS: multi-region-keys-manage, rotation). */
+function notReplica(k: KeyRec): void {
+  if (isReplica(k)) {
+    throw new ServiceError('UnsupportedOperationException', `${k.arn} is a multi-Region replica key. Manage rotation on its primary key in ${k.multiRegion!.primaryRegion}.`);
+  }
+}
+
 function rotatable(k: KeyRec): void {
   // Imported key material rotates only by importing new material, which Nimbus does not do.
   if (k.spec !== 'SYMMETRIC_DEFAULT' || k.origin !== 'AWS_KMS') {
@@ -211,6 +248,7 @@ export function enableKeyRotation(ctx: RequestContext, input: T.EnableKeyRotatio
   const k = findKey(ctx, input.KeyId, { aliases: false });
   customerManaged(k, 'EnableKeyRotation');
   rotatable(k);
+  notReplica(k);
   assertUsable(k);
   const days = input.RotationPeriodInDays ?? 365;
   if (!Number.isInteger(days) || days < 90 || days > 2560) {
@@ -219,16 +257,19 @@ export function enableKeyRotation(ctx: RequestContext, input: T.EnableKeyRotatio
   k.rotation = { ...k.rotation, enabled: true, periodDays: days, next: clock.now() + days * DAY };
   save(ctx, k);
   armTimers(kmsState(ctx), k);
+  shareWithReplicas(k);
 }
 
 export function disableKeyRotation(ctx: RequestContext, input: T.DisableKeyRotationRequest): void {
   const k = findKey(ctx, input.KeyId, { aliases: false });
   customerManaged(k, 'DisableKeyRotation');
   rotatable(k);
+  notReplica(k);
   assertUsable(k);
   k.rotation = { enabled: false, onDemandStarted: k.rotation.onDemandStarted };
   save(ctx, k);
   armTimers(kmsState(ctx), k);
+  shareWithReplicas(k);
 }
 
 export function getKeyRotationStatus(ctx: RequestContext, input: T.GetKeyRotationStatusRequest): T.GetKeyRotationStatusResponse {
@@ -247,6 +288,7 @@ export function rotateKeyOnDemand(ctx: RequestContext, input: T.RotateKeyOnDeman
   const k = findKey(ctx, input.KeyId, { aliases: false });
   customerManaged(k, 'RotateKeyOnDemand');
   rotatable(k);
+  notReplica(k);
   assertUsable(k);
   // AWS allows 25 on-demand rotations per key over its lifetime.
   if (k.materials.filter((m) => m.rotationType === 'ON_DEMAND').length >= 25) {
@@ -255,6 +297,7 @@ export function rotateKeyOnDemand(ctx: RequestContext, input: T.RotateKeyOnDeman
   rotate(k, 'ON_DEMAND');
   k.rotation.onDemandStarted = clock.now();
   save(ctx, k);
+  shareWithReplicas(k);
   return { KeyId: k.id };
 }
 

@@ -85,11 +85,14 @@ const bytesUuid = (b: Buffer) => {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 };
 
+// Version byte: 1 for key ids that are UUIDs, 2 for multi-Region ids ("mrk-" + 32 hex), so a
+// blob names the key id exactly and any related multi-Region key can open it.
 export function sealBlob(keyId: string, materialIndex: number, secret: Buffer, plaintext: Buffer, context?: Record<string, string>): Buffer {
   const header = Buffer.alloc(HEADER);
   MAGIC.copy(header, 0);
-  header[2] = 1;
-  uuidBytes(keyId).copy(header, 3);
+  const mrk = keyId.startsWith('mrk-');
+  header[2] = mrk ? 2 : 1;
+  (mrk ? Buffer.from(keyId.slice(4), 'hex') : uuidBytes(keyId)).copy(header, 3);
   header.writeUInt32BE(materialIndex, 19);
   const iv = randomBytes(12);
   const c = createCipheriv('aes-256-gcm', secret, iv);
@@ -100,8 +103,9 @@ export function sealBlob(keyId: string, materialIndex: number, secret: Buffer, p
 
 /** The key id and material a symmetric blob names, or undefined when it is not one of ours. */
 export function parseBlob(blob: Buffer): { keyId: string; materialIndex: number } | undefined {
-  if (blob.length < MIN_BLOB || !blob.subarray(0, 2).equals(MAGIC) || blob[2] !== 1) return undefined;
-  return { keyId: bytesUuid(blob.subarray(3, 19)), materialIndex: blob.readUInt32BE(19) };
+  if (blob.length < MIN_BLOB || !blob.subarray(0, 2).equals(MAGIC) || (blob[2] !== 1 && blob[2] !== 2)) return undefined;
+  const id = blob.subarray(3, 19);
+  return { keyId: blob[2] === 2 ? `mrk-${id.toString('hex')}` : bytesUuid(id), materialIndex: blob.readUInt32BE(19) };
 }
 
 export const invalidCiphertext = () => new ServiceError('InvalidCiphertextException', '');

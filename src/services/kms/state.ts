@@ -10,7 +10,7 @@ import { defineState, onReset, type Collection } from '../../core/state.js';
 import type { RequestContext } from '../service.js';
 import { generateMaterial } from './material.js';
 
-export type KeyState = 'Enabled' | 'Disabled' | 'PendingDeletion' | 'PendingImport';
+export type KeyState = 'Enabled' | 'Disabled' | 'PendingDeletion' | 'PendingImport' | 'PendingReplicaDeletion' | 'Unavailable';
 
 /** One generation of key material. Symmetric and HMAC keys have `secret`; asymmetric `priv`/`pub`. */
 export interface Material {
@@ -51,6 +51,14 @@ export interface KeyRec {
   importedDigest?: string;
   /** EXTERNAL keys: when the imported material expires (KEY_MATERIAL_EXPIRES). */
   materialExpires?: number;
+  /**
+   * Multi-Region keys: every related key (same id, one per region of the account) holds the
+   * same copy, so DescribeKey shows one view from any of them. `regions` lists the primary and
+   * its replicas in the order they were made.
+   */
+  multiRegion?: { primaryRegion: string; regions: string[] };
+  /** Keys in a custom key store. */
+  customKeyStoreId?: string;
 }
 
 export interface AliasRec { name: string; keyId: string; created: number; updated: number }
@@ -72,8 +80,23 @@ export interface GrantRec {
 /** The last successful cryptographic use of a key (GetKeyLastUsage), kept apart from the key record. */
 export interface UsageRec { op: string; at: number; requestId: string }
 
+/** A custom key store (customstores.ts). Only external key stores can exist in Nimbus. */
+export interface CustomKeyStoreRec {
+  id: string;
+  name: string;
+  type: 'AWS_CLOUDHSM' | 'EXTERNAL_KEY_STORE';
+  created: number;
+  state: 'CONNECTED' | 'CONNECTING' | 'DISCONNECTED' | 'DISCONNECTING' | 'FAILED';
+  errorCode?: string;
+  xks: {
+    connectivity: string; uriEndpoint: string; uriPath: string; accessKeyId: string; secret: string;
+    vpcEndpointServiceName?: string; vpcEndpointServiceOwner?: string;
+  };
+}
+
 export interface KmsState {
   keys: Collection<KeyRec>;
+  stores: Collection<CustomKeyStoreRec>;
   usage: Collection<UsageRec>;
   aliases: Collection<AliasRec>;
   grants: Collection<GrantRec>;
@@ -84,7 +107,7 @@ const timerKey = (k: KeyRec, kind: string) => `${k.account}/${k.region}/${k.id}/
 
 export const kmsState = defineState<KmsState>({
   service: 'kms',
-  create: (c) => ({ keys: c.collection<KeyRec>('keys'), usage: c.collection<UsageRec>('usage'), aliases: c.collection<AliasRec>('aliases'), grants: c.collection<GrantRec>('grants') }),
+  create: (c) => ({ keys: c.collection<KeyRec>('keys'), stores: c.collection<CustomKeyStoreRec>('stores'), usage: c.collection<UsageRec>('usage'), aliases: c.collection<AliasRec>('aliases'), grants: c.collection<GrantRec>('grants') }),
   rebuild(s) {
     for (const k of s.keys.values()) armTimers(s, k);
   },
@@ -110,7 +133,7 @@ export function armTimers(s: KmsState, k: KeyRec): void {
       deleteKeyNow(s, cur);
     }));
   }
-  if (k.rotation.enabled && k.rotation.next !== undefined && k.state !== 'PendingDeletion') {
+  if (k.rotation.enabled && k.rotation.next !== undefined && k.state !== 'PendingDeletion' && !isReplica(k)) {
     timers.set(timerKey(k, 'rot'), clock.schedule(k.rotation.next, () => {
       timers.delete(timerKey(k, 'rot'));
       const cur = s.keys.get(k.id);
@@ -120,6 +143,7 @@ export function armTimers(s: KmsState, k: KeyRec): void {
       rotate(cur, 'AUTOMATIC', cur.rotation.next);
       cur.rotation.next += (cur.rotation.periodDays ?? 365) * DAY;
       s.keys.set(cur.id, cur);
+      shareWithReplicas(cur);
       armTimers(s, cur);
     }));
   }
@@ -150,6 +174,71 @@ function deleteKeyNow(s: KmsState, k: KeyRec): void {
   s.usage.delete(k.id);
   for (const [name, a] of [...s.aliases.entries()]) if (a.keyId === k.id) s.aliases.delete(name);
   for (const [id, g] of [...s.grants.entries()]) if (g.keyId === k.id) s.grants.delete(id);
+  if (k.multiRegion && isReplica(k)) replicaGone(k);
+}
+
+// ---- multi-Region keys ----
+// A replica is an ordinary record in its own region's state; related keys are reached through
+// that region's scope ({accountId, region}), never through a shared map.
+
+export const isReplica = (k: KeyRec) => !!k.multiRegion && k.multiRegion.primaryRegion !== k.region;
+
+/** Every existing related key of a multi-Region key (itself included), with its region's state. */
+export function relatedKeys(k: KeyRec): { s: KmsState; k: KeyRec }[] {
+  const out: { s: KmsState; k: KeyRec }[] = [];
+  for (const region of k.multiRegion?.regions ?? [k.region]) {
+    const s = kmsState({ accountId: k.account, region });
+    const r = s.keys.get(k.id);
+    if (r) out.push({ s, k: r });
+  }
+  return out;
+}
+
+/** Writes one multi-Region configuration to every related key. */
+export function setMultiRegion(k: KeyRec, conf: { primaryRegion: string; regions: string[] }): void {
+  // Old and new members alike: a new replica must learn the configuration too.
+  const regions = [...new Set([...(k.multiRegion?.regions ?? [k.region]), ...conf.regions])];
+  for (const r of relatedKeys({ ...k, multiRegion: { primaryRegion: conf.primaryRegion, regions } })) {
+    r.k.multiRegion = { primaryRegion: conf.primaryRegion, regions: [...conf.regions] };
+    r.s.keys.set(r.k.id, r.k);
+    armTimers(r.s, r.k);
+  }
+}
+
+/**
+ * Key material and automatic rotation are shared properties: after the primary rotates (or its
+ * rotation settings change) every replica gets the same generations, so ciphertexts made
+ * before and after the rotation decrypt in every region.
+ */
+export function shareWithReplicas(primary: KeyRec): void {
+  if (!primary.multiRegion || isReplica(primary)) return;
+  for (const r of relatedKeys(primary)) {
+    if (r.k === primary || r.k.region === primary.region) continue;
+    r.k.materials = primary.materials.map((m) => ({ ...m }));
+    r.k.rotation = { ...primary.rotation };
+    r.s.keys.set(r.k.id, r.k);
+  }
+}
+
+/**
+ * A replica was deleted: it leaves every related key's configuration, and a primary waiting in
+ * PendingReplicaDeletion starts its own waiting period once its last replica is gone (AWS:
+ * KeyMetadata.PendingDeletionWindowInDays, "This waiting period begins when the last of its
+ * replica keys is deleted").
+ */
+function replicaGone(k: KeyRec): void {
+  const conf = { primaryRegion: k.multiRegion!.primaryRegion, regions: k.multiRegion!.regions.filter((r) => r !== k.region) };
+  const primary = kmsState({ accountId: k.account, region: conf.primaryRegion }).keys.get(k.id);
+  if (!primary) return;
+  setMultiRegion(primary, conf);
+  if (primary.state === 'PendingReplicaDeletion' && conf.regions.length === 1) {
+    const s = kmsState({ accountId: primary.account, region: primary.region });
+    primary.state = 'PendingDeletion';
+    // The window starts when the replica was due for deletion (the clock may fire late when advanced).
+    primary.deletionDate = Math.min(k.deletionDate ?? clock.now(), clock.now()) + (primary.pendingDays ?? 30) * DAY;
+    s.keys.set(primary.id, primary);
+    armTimers(s, primary);
+  }
 }
 
 export const DAY = 86_400_000;
@@ -165,6 +254,8 @@ export const keyArn = (ctx: { region: string; accountId: string }, id: string) =
 export const aliasArn = (ctx: { region: string; accountId: string }, name: string) => `arn:aws:kms:${ctx.region}:${ctx.accountId}:${name}`;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Multi-Region key ids: "mrk-" and 32 hex digits. */
+export const MRK = /^mrk-[0-9a-f]{32}$/i;
 
 export const notFound = (msg: string) => new ServiceError('NotFoundException', msg);
 
@@ -188,7 +279,7 @@ export function resolveKeyId(ctx: RequestContext, s: KmsState, ref: string, opts
     if (r.startsWith('alias/aws/') && /^alias\/aws\/[a-z0-9-]+$/.test(r)) return createManagedKey(ctx, s, r).id;
     throw notFound(`Alias ${aliasArn(ctx, r)} is not found.`);
   }
-  if (!UUID.test(r)) throw notFound(`Invalid keyId '${ref}'`);
+  if (!UUID.test(r) && !MRK.test(r)) throw notFound(`Invalid keyId '${ref}'`);
   return r.toLowerCase();
 }
 
@@ -206,6 +297,8 @@ export function assertUsable(k: KeyRec): void {
   if (k.state === 'Disabled') throw new ServiceError('DisabledException', `${k.arn} is disabled.`);
   if (k.state === 'PendingDeletion') throw new ServiceError('KMSInvalidStateException', `${k.arn} is pending deletion.`);
   if (k.state === 'PendingImport') throw new ServiceError('KMSInvalidStateException', `${k.arn} is pending import.`);
+  if (k.state === 'PendingReplicaDeletion') throw new ServiceError('KMSInvalidStateException', `${k.arn} is pending replica deletion.`);
+  if (k.state === 'Unavailable') throw new ServiceError('KMSInvalidStateException', `${k.arn} is unavailable.`);
 }
 
 export function defaultPolicy(accountId: string): string {

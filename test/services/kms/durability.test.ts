@@ -6,7 +6,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KMSClient, CreateKeyCommand, EncryptCommand, DecryptCommand, RotateKeyOnDemandCommand, ScheduleKeyDeletionCommand, DescribeKeyCommand } from '@aws-sdk/client-kms';
+import {
+  KMSClient, CreateKeyCommand, EncryptCommand, DecryptCommand, RotateKeyOnDemandCommand, ScheduleKeyDeletionCommand, DescribeKeyCommand,
+  ReplicateKeyCommand, CreateCustomKeyStoreCommand, DescribeCustomKeyStoresCommand,
+} from '@aws-sdk/client-kms';
 import { SSMClient, PutParameterCommand, GetParameterCommand } from '@aws-sdk/client-ssm';
 import { sdk, rejects } from '../../helpers.js';
 import { startProcess, kill9 } from '../../process.js';
@@ -44,6 +47,50 @@ test('kill -9 and restart: ciphertexts decrypt, SecureStrings read, deletion and
       assert.equal((await ssm.send(new GetParameterCommand({ Name: '/d/secret', WithDecryption: true }))).Parameter!.Value, 'kept');
     } finally {
       kms.destroy(); ssm.destroy();
+      await kill9(p);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('kill -9 and restart: multi-Region keys keep their replicas, shared material and deletion rules; key stores stay', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'nimbus-kms-mrk-'));
+  const clients = (endpoint: string) => [new KMSClient(sdk({ endpoint })), new KMSClient({ ...sdk({ endpoint }), region: 'eu-west-1' })];
+  try {
+    let p = await startProcess(['--data-dir', dir, '--services', 'kms']);
+    let [east, west] = clients(p.endpoint);
+    const k = (await east.send(new CreateKeyCommand({ MultiRegion: true }))).KeyMetadata!;
+    await east.send(new ReplicateKeyCommand({ KeyId: k.KeyId, ReplicaRegion: 'eu-west-1' }));
+    await east.send(new RotateKeyOnDemandCommand({ KeyId: k.KeyId }));
+    const ct = (await east.send(new EncryptCommand({ KeyId: k.KeyId, Plaintext: Buffer.from('mrk') }))).CiphertextBlob!;
+    await east.send(new ScheduleKeyDeletionCommand({ KeyId: k.KeyId, PendingWindowInDays: 7 }));
+    await west.send(new ScheduleKeyDeletionCommand({ KeyId: k.KeyId, PendingWindowInDays: 7 }));
+    const { CustomKeyStoreId } = await east.send(new CreateCustomKeyStoreCommand({
+      CustomKeyStoreName: 'kept', CustomKeyStoreType: 'EXTERNAL_KEY_STORE', XksProxyUriEndpoint: 'https://xks.example.com',
+      XksProxyUriPath: '/kms/xks/v1', XksProxyConnectivity: 'PUBLIC_ENDPOINT',
+      XksProxyAuthenticationCredential: { AccessKeyId: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', RawSecretAccessKey: 'K6m5JNgKXN0WnBNWzSx0lNU1i2ZBvqn8KS9G0PxcQ8w=' },
+    }));
+    east.destroy(); west.destroy();
+    await kill9(p);
+
+    p = await startProcess(['--data-dir', dir, '--services', 'kms']);
+    [east, west] = clients(p.endpoint);
+    try {
+      const rep = (await west.send(new DescribeKeyCommand({ KeyId: k.KeyId }))).KeyMetadata!;
+      assert.equal(rep.MultiRegionConfiguration!.MultiRegionKeyType, 'REPLICA');
+      assert.equal(rep.KeyState, 'PendingDeletion');
+      assert.equal((await east.send(new DescribeKeyCommand({ KeyId: k.KeyId }))).KeyMetadata!.KeyState, 'PendingReplicaDeletion');
+      assert.equal((await east.send(new DescribeCustomKeyStoresCommand({ CustomKeyStoreId }))).CustomKeyStores![0].CustomKeyStoreName, 'kept');
+      // The replica's deletion timer was rebuilt; its deletion starts the primary's window.
+      const r = await fetch(`${p.endpoint}/_nimbus/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advance: 'P8D' }) });
+      assert.equal(r.status, 200);
+      await rejects(west.send(new DecryptCommand({ CiphertextBlob: ct })), 'NotFoundException', 400);
+      const prim = (await east.send(new DescribeKeyCommand({ KeyId: k.KeyId }))).KeyMetadata!;
+      assert.equal(prim.KeyState, 'PendingDeletion');
+      assert.deepEqual(prim.MultiRegionConfiguration!.ReplicaKeys, []);
+    } finally {
+      east.destroy(); west.destroy();
       await kill9(p);
     }
   } finally {

@@ -51,8 +51,8 @@ test('CreateKey/DescribeKey: metadata of a symmetric key; any form of key id res
   const e3 = await rejects(kms.send(new DescribeKeyCommand({ KeyId: 'alias/nope' })), 'NotFoundException', 400);
   assert.equal(e3.message, 'Alias arn:aws:kms:us-east-1:000000000000:alias/nope is not found.');
   await rejects(kms.send(new CreateKeyCommand({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'ENCRYPT_DECRYPT' })), 'ValidationException', 400);
-  // Not implemented operations answer 501, never a fake success.
-  await rejects(kms.send(new ReplicateKeyCommand({ KeyId: k.KeyId, ReplicaRegion: 'eu-west-1' })), 'NotImplemented', 501);
+  // Only multi-Region keys replicate (multiregion.test.ts has the rest).
+  await rejects(kms.send(new ReplicateKeyCommand({ KeyId: k.KeyId, ReplicaRegion: 'eu-west-1' })), 'UnsupportedOperationException', 400);
 });
 
 test('ListKeys pages with Marker/Truncated', async () => {
