@@ -270,7 +270,9 @@ function encodeError(ex: Exchange, e: unknown): HttpResponse {
 
 function send(ex: Exchange, r: HttpResponse): void {
   const res = ex.res;
-  const headers: Record<string, string | string[]> = ex.req.headers.origin && !ex.ownCors ? { ...CORS_HEADERS, ...r.headers } : r.headers;
+  // Browser requests get CORS headers: the service's own (S3 bucket rules) or allow-all.
+  const headers: Record<string, string | string[]> = !ex.req.headers.origin || ex.ownCors ? r.headers
+    : { ...(ex.service?.cors ? ex.service.cors(ex.req, ex.input) : CORS_HEADERS), ...r.headers };
   const head = ex.req.method === 'HEAD';
   // A body already whole in memory (a small blob) goes out in one write, like a string.
   if (r.body instanceof BufferStream) r = { ...r, body: r.body.buffer };

@@ -45,6 +45,12 @@ export interface Service {
    * undefined for a path the service does not serve (404).
    */
   http?(req: ServiceHttpRequest): Promise<HttpResponse | undefined> | HttpResponse | undefined;
+  /**
+   * The CORS headers for a browser request (one with an Origin header) to this service, when
+   * the service decides them itself (S3: the bucket's CORS rules; none when nothing matches).
+   * Without it the gateway allows every origin.
+   */
+  cors?(req: HttpRequest, input: Record<string, unknown> | undefined): Record<string, string>;
   /** How this service reports model validation failures (defaults by protocol). */
   validationError?(violations: Violation[], protocol: Protocol): ServiceError;
 }

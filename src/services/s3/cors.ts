@@ -7,6 +7,8 @@ import { ServiceError } from '../../core/errors.js';
 import type { RequestContext } from '../service.js';
 import type * as T from '../../protocols/types/s3.js';
 import { ownBucket } from './common.js';
+import { s3State } from './state.js';
+import type { HttpRequest } from '../../protocols/codec.js';
 
 /** An AllowedOrigin/AllowedHeader pattern: at most one '*' matching any run of characters. */
 export function wildcardMatch(pattern: string, value: string, caseInsensitive = false): boolean {
@@ -62,4 +64,22 @@ export function optionsObject(ctx: RequestContext, input: T.OptionsObjectRequest
     throw new ServiceError('CORSResponse', "This CORS request is not allowed. This is usually because the evalution of Origin, request method / Access-Control-Request-Method or Access-Control-Request-Headers are not whitelisted by the resource's CORS spec.", 403);
   }
   return m;
+}
+
+/**
+ * CORS headers for an ordinary (not preflight) browser request to a bucket: those of the first
+ * rule matching its origin and method; none when no rule matches or the bucket has no CORS
+ * configuration, so the browser refuses the answer as it would refuse S3's.
+ */
+export function corsHeaders(req: HttpRequest, input: Record<string, unknown> | undefined): Record<string, string> {
+  const origin = String(req.headers.origin ?? '');
+  const bucket = typeof input?.Bucket === 'string' ? input.Bucket : req.hostBucket ?? decodeURIComponent(req.path.split('/')[1] ?? '');
+  const rules = s3State().buckets.get(bucket)?.config?.cors as T.CORSRule[] | undefined;
+  const m = rules && matchCors(rules, origin, req.method === 'HEAD' ? 'HEAD' : req.method, []);
+  if (!m) return {};
+  const h: Record<string, string> = { 'Access-Control-Allow-Origin': m.AccessControlAllowOrigin, 'Access-Control-Allow-Methods': m.AccessControlAllowMethods, Vary: m.Vary };
+  if (m.AccessControlExposeHeaders) h['Access-Control-Expose-Headers'] = m.AccessControlExposeHeaders;
+  if (m.AccessControlMaxAge) h['Access-Control-Max-Age'] = m.AccessControlMaxAge;
+  if (m.AccessControlAllowCredentials) h['Access-Control-Allow-Credentials'] = m.AccessControlAllowCredentials;
+  return h;
 }

@@ -22,7 +22,7 @@ import { restoreObject } from './archive.js';
 import { deleteBucketLifecycle, getBucketLifecycleConfiguration, putBucketLifecycleConfiguration } from './lifecycle.js';
 import * as config from './bucket-config.js';
 import { getBucketAcl, getObjectAcl, putBucketAcl, putObjectAcl } from './acl.js';
-import { optionsObject } from './cors.js';
+import { corsHeaders, optionsObject } from './cors.js';
 import { getBucketNotificationConfiguration, putBucketNotificationConfiguration } from './notifications.js';
 import { postObject } from './post-object.js';
 import {
@@ -134,5 +134,7 @@ export const s3: Service = {
     // post-object.ts: browser POST uploads (models/patches/s3.json adds the operation)
     PostObject: postObject,
   },
+  // Browser requests get the CORS headers of the bucket's rules, not the gateway's allow-all.
+  cors: corsHeaders,
   validationError,
 };

@@ -163,4 +163,17 @@ test('CORS preflight: first matching rule answers; no match or no configuration 
   const elsewhere = await preflight('/', 'POST', 'x-amz-target');
   assert.equal(elsewhere.status, 200, 'a preflight for another service gets the generic answer');
   assert.equal(elsewhere.headers.get('access-control-allow-origin'), '*');
+
+  // Ordinary browser requests carry the matching rule's headers, or none at all.
+  await c.send(new PutObjectCommand({ Bucket: B, Key: 'k', Body: 'x' }));
+  const auth = { authorization: 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=00' };
+  const get = await fetch(`${n.endpoint}/${B}/k`, { headers: { ...auth, origin: 'https://evil.com' } });
+  assert.equal(get.status, 200);
+  assert.equal(get.headers.get('access-control-allow-origin'), '*', 'the second rule allows GET from anywhere');
+  const put = await fetch(`${n.endpoint}/${B}/k2`, { method: 'PUT', body: 'y', headers: { ...auth, origin: 'https://evil.com' } });
+  assert.equal(put.status, 200);
+  assert.equal(put.headers.get('access-control-allow-origin'), null, 'no rule allows PUT from there');
+  const fromApp = await fetch(`${n.endpoint}/${B}/k3`, { method: 'PUT', body: 'z', headers: { ...auth, origin: 'https://app.example.com' } });
+  assert.equal(fromApp.headers.get('access-control-allow-origin'), 'https://app.example.com');
+  assert.equal(fromApp.headers.get('access-control-expose-headers'), 'ETag');
 });
