@@ -229,7 +229,7 @@ const decode: Stage = (ex) => { ex.input = ex.codec!.decode(ex.req, ex.op!, ex.m
 
 const validateInput: Stage = (ex) => {
   if (!ex.op!.input) return;
-  const violations = validate(ex.model!, shapeOf(ex.model!, ex.op!.input), ex.input);
+  const violations = validate(ex.model!, shapeOf(ex.model!, ex.op!.input), ex.input, [], '', '', ex.service!.validatesItself);
   if (violations.length) throw (ex.service!.validationError ?? validationError)(violations, ex.protocol!);
 };
 

@@ -70,7 +70,13 @@ const lcName = (s: string) => {
   return l;
 };
 
-export function validate(model: ServiceModel, shape: Shape, value: unknown, out: Violation[] = [], path = '', member = ''): Violation[] {
+/**
+ * The model's constraints violated by `value`. Shapes named in `own` are not entered: their
+ * service checks them itself, in its own words (DynamoDB's AttributeValue, walked once by
+ * DynamoDB rather than twice).
+ */
+export function validate(model: ServiceModel, shape: Shape, value: unknown, out: Violation[] = [], path = '', member = '',
+  own?: ReadonlySet<string>): Violation[] {
   if (value === undefined || value === null) return out;
   if (!constrained(model, shape)) return out;
   switch (shape.type) {
@@ -84,23 +90,26 @@ export function validate(model: ServiceModel, shape: Shape, value: unknown, out:
       for (const [name, ref] of membersOf(shape)) {
         const v = obj[name];
         if (v === undefined || v === null) continue;
+        if (own?.has(ref.shape)) continue;
         const ms = shapeOf(model, ref);
-        if (constrained(model, ms)) validate(model, ms, v, out, join(path, lcName(name)), name);
+        if (constrained(model, ms)) validate(model, ms, v, out, join(path, lcName(name)), name, own);
       }
       return out;
     }
     case 'list': {
       checkLength(shape, value, out, path, member);
+      if (own?.has(shape.member!.shape)) return out;
       const ms = shapeOf(model, shape.member!);
-      (value as unknown[]).forEach((x, i) => validate(model, ms, x, out, `${path}.${i + 1}.member`, member));
+      (value as unknown[]).forEach((x, i) => validate(model, ms, x, out, `${path}.${i + 1}.member`, member, own));
       return out;
     }
     case 'map': {
       checkLength(shape, value, out, path, member);
       const ks = shapeOf(model, shape.key!); const vs = shapeOf(model, shape.value!);
+      const values = !own?.has(shape.value!.shape);
       for (const [k, x] of Object.entries(value as Record<string, unknown>)) {
-        validate(model, ks, k, out, `${path}.${k}.key`, member);
-        validate(model, vs, x, out, `${path}.${k}.member`, member);
+        validate(model, ks, k, out, `${path}.${k}.key`, member, own);
+        if (values) validate(model, vs, x, out, `${path}.${k}.member`, member, own);
       }
       return out;
     }

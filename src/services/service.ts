@@ -51,6 +51,8 @@ export interface Service {
    * Without it the gateway allows every origin.
    */
   cors?(req: HttpRequest, input: Record<string, unknown> | undefined): Record<string, string>;
+  /** Shapes the service validates itself (model validation does not enter them). */
+  validatesItself?: ReadonlySet<string>;
   /** How this service reports model validation failures (defaults by protocol). */
   validationError?(violations: Violation[], protocol: Protocol): ServiceError;
 }

@@ -89,7 +89,12 @@ export function checkValue(v: AV | null | undefined, depth = 0): AV {
     }
     case 'M': {
       const out: Record<string, AV> = {};
-      for (const [k, x] of Object.entries(v.M ?? {})) out[k] = checkValue(x, depth + 1);
+      for (const [k, x] of Object.entries(v.M ?? {})) {
+        // The one model constraint inside AttributeValue (AttributeName: at most 65535), which
+        // model validation leaves to DynamoDB (index.ts, validatesItself).
+        if (k.length > 65535) throw validation(`1 validation error detected: Value '${k}' at 'item' failed to satisfy constraint: Member must have length less than or equal to 65535`);
+        out[k] = checkValue(x, depth + 1);
+      }
       return { M: out };
     }
     case 'L': return { L: (v.L ?? []).map((x) => checkValue(x, depth + 1)) };
