@@ -203,6 +203,9 @@ interface Plan {
   /** A map member bound to the query string without a name takes every other parameter. */
   queryRest?: Binding;
   header: Binding[];
+  /** The header bindings by lower-cased header name: a request is read by its own headers (a
+   * handful) rather than probed for every binding (S3 PutObject has ~40). */
+  headerByWire: Map<string, Binding>;
   prefixHeaders: Binding[];
   status?: Binding;
   payload?: Binding;
@@ -215,7 +218,7 @@ const plans = new WeakMap<Shape, Plan>();
 function planOf(model: ServiceModel, shape: Shape): Plan {
   let p = plans.get(shape);
   if (p) return p;
-  p = { uri: [], query: [], header: [], prefixHeaders: [], body: [] };
+  p = { uri: [], query: [], header: [], headerByWire: new Map(), prefixHeaders: [], body: [] };
   for (const [name, ref] of Object.entries(shape.members ?? {})) {
     const b: Binding = { name, ref, shape: shapeOf(model, ref), wire: ref.locationName ?? name };
     switch (ref.location) {
@@ -223,7 +226,7 @@ function planOf(model: ServiceModel, shape: Shape): Plan {
       case 'querystring':
         if (b.shape.type === 'map') p.queryRest = b; else p.query.push(b);
         break;
-      case 'header': b.wire = b.wire.toLowerCase(); p.header.push(b); break;
+      case 'header': b.wire = b.wire.toLowerCase(); p.header.push(b); p.headerByWire.set(b.wire, b); break;
       case 'headers': b.wire = b.wire.toLowerCase(); p.prefixHeaders.push(b); break;
       case 'statusCode': p.status = b; break;
       default:
@@ -366,9 +369,10 @@ export function decodeRest(req: HttpRequest, op: Operation, model: ServiceModel,
 
   if (plan.header.length || plan.prefixHeaders.length) {
     const headers = effectiveHeaders(req.headers);
-    for (const b of plan.header) {
-      const raw = headerValue(headers, b.wire);
-      if (raw !== undefined) out[b.name] = decodeHeader(b, raw, fmt, model);
+    for (const k in headers) {
+      const b = plan.headerByWire.get(k);
+      const raw = b && headerValue(headers, k);
+      if (raw !== undefined) out[b!.name] = decodeHeader(b!, raw, fmt, model);
     }
     for (const b of plan.prefixHeaders) {
       const m: Record<string, string> = {};
