@@ -20,6 +20,17 @@ function mismatch(v: unknown, want: string): ServiceError {
   return serialization(`${k === 'VALUE_STRING' ? 'STRING_VALUE' : k.startsWith('VALUE_NUMBER') ? 'NUMBER_VALUE' : k} can not be converted to ${want}`);
 }
 
+/** A structure's members by their JSON name (locationName, else the member name), made once. */
+const wireMaps = new WeakMap<Shape, Map<string, [string, MemberRef]>>();
+function wireMembers(shape: Shape): Map<string, [string, MemberRef]> {
+  let m = wireMaps.get(shape);
+  if (!m) {
+    m = new Map(membersOf(shape).map(([name, ref]) => [ref.locationName ?? name, [name, ref]]));
+    wireMaps.set(shape, m);
+  }
+  return m;
+}
+
 /** Converts a parsed JSON value to the typed value `shape` describes; throws SerializationException. */
 export function fromJson(model: ServiceModel, shape: Shape, v: unknown): unknown {
   if (v === null || v === undefined) return undefined;
@@ -27,13 +38,17 @@ export function fromJson(model: ServiceModel, shape: Shape, v: unknown): unknown
     case 'structure': {
       if (typeof v !== 'object' || Array.isArray(v)) throw mismatch(v, 'a Structure');
       if (shape.document) return v;
+      // Walk the keys the request has (an AttributeValue has one of its ten members), not
+      // every member; keys that name no member are ignored.
       const src = v as Record<string, unknown>;
+      const byWire = wireMembers(shape);
       const out: Record<string, unknown> = {};
-      for (const [name, ref] of membersOf(shape)) {
-        const wire = ref.locationName ?? name;
-        if (src[wire] === undefined) continue;
-        const x = fromJson(model, shapeOf(model, ref), src[wire]);
-        if (x !== undefined) out[name] = x;
+      for (const wire in src) {
+        const m = byWire.get(wire);
+        const val = src[wire];
+        if (!m || val === undefined) continue;
+        const x = fromJson(model, shapeOf(model, m[1]), val);
+        if (x !== undefined) out[m[0]] = x;
       }
       return out;
     }
@@ -82,10 +97,16 @@ export function toJson(model: ServiceModel, shape: Shape, v: unknown, ref?: Memb
   switch (shape.type) {
     case 'structure': {
       if (shape.document) return v;
+      // A plain object's own keys, in its order (keys that name no member are not sent);
+      // anything else (a class instance with getters) member by member.
       const src = v as Record<string, unknown>;
+      const byName = shape.members ?? {};
       const out: Record<string, unknown> = {};
-      for (const [name, r] of membersOf(shape)) {
-        if (r.location) continue; // bound to a header, status or URI (rest-json)
+      const proto = Object.getPrototypeOf(src);
+      const names = proto === Object.prototype || proto === null ? src : byName;
+      for (const name in names) {
+        const r = Object.prototype.hasOwnProperty.call(byName, name) ? byName[name] : undefined;
+        if (!r || r.location) continue; // r.location: bound to a header, status or URI (rest-json)
         const x = toJson(model, shapeOf(model, r), src[name], r);
         if (x !== undefined) out[r.locationName ?? name] = x;
       }
