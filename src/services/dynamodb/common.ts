@@ -1,6 +1,7 @@
 // Shared by the DynamoDB handlers: typed inputs, table lookup, key and item checks against the
 // schema, the one write path (journal + ordered indexes + TTL), and consumed capacity.
 import { ServiceError } from '../../core/errors.js';
+import { clock } from '../../core/clock-instance.js';
 import type { DynamodbOperations } from '../../protocols/types/dynamodb.js';
 import type { RequestContext } from '../service.js';
 import { type DynamoState, type Table, dynamoState, itemKey } from './state.js';
@@ -16,9 +17,13 @@ export const st = (ctx: RequestContext): DynamoState => dynamoState(ctx);
 
 export const notFound = () => new ServiceError('ResourceNotFoundException', 'Requested resource not found', 400);
 
+/** A table ImportTable is filling: CREATING until its import ends (imports.ts). */
+export const isImporting = (t: Table): boolean => t.rec.importUntil !== undefined && clock.now() < t.rec.importUntil;
+
+/** A table for reads and writes: a CREATING one is not there yet, as on AWS. */
 export function getTable(ctx: RequestContext, name: string): Table {
   const t = st(ctx).live.get(name);
-  if (!t) throw notFound();
+  if (!t || isImporting(t)) throw notFound();
   return t;
 }
 

@@ -1,13 +1,14 @@
 // Amazon DynamoDB: tables, items (expressions and the legacy parameters, exact 38-digit
 // numbers), Query/Scan over ordered indexes with LSIs and GSIs, batches, transactions, PartiQL,
-// consumed capacity, TTL, streams (served to the Streams API through `internal`), backups and
-// point-in-time recovery. Operations not listed here (global tables, imports/exports, Kinesis
-// streaming destinations…) answer 501.
+// consumed capacity, TTL, streams (served to the Streams API through `internal`), backups,
+// point-in-time recovery, exports to and imports from S3. Operations not listed here (global
+// tables, Kinesis streaming destinations…) answer 501.
 //
 // Where things are: tables.ts (table operations), items.ts, query.ts, batch.ts, legacy.ts
 // (pre-expression parameters), expr.ts (expressions), partiql.ts + partiql-exec.ts, ttl.ts,
-// streams.ts + stream-api.ts, backups.ts + pitr-log.ts, policies.ts (resource policies),
-// insights.ts (Contributor Insights), state.ts (ordered indexes).
+// streams.ts + stream-api.ts, backups.ts + pitr-log.ts, exports.ts + imports.ts (S3 through
+// s3-data.ts), policies.ts (resource policies), insights.ts (Contributor Insights), state.ts
+// (ordered indexes).
 import type { Service } from '../service.js';
 import {
   createTable, deleteTable, describeEndpoints, describeLimits, describeTable, listTables, listTagsOfResource, tagResource,
@@ -24,6 +25,8 @@ import {
 import { deleteResourcePolicy, getResourcePolicy, putResourcePolicy } from './policies.js';
 import { describeContributorInsights, listContributorInsights, updateContributorInsights } from './insights.js';
 import { batchExecuteStatement, executeStatement, executeTransaction } from './partiql-exec.js';
+import { describeExport, exportTableToPointInTime, listExports } from './exports.js';
+import { describeImport, importTable, listImports } from './imports.js';
 import { describeStream, getRecords, getShardIterator, listStreams } from './stream-api.js';
 
 export const dynamodb: Service = {
@@ -68,6 +71,12 @@ export const dynamodb: Service = {
     UpdateContributorInsights: updateContributorInsights,
     DescribeContributorInsights: describeContributorInsights,
     ListContributorInsights: listContributorInsights,
+    ExportTableToPointInTime: exportTableToPointInTime,
+    DescribeExport: describeExport,
+    ListExports: listExports,
+    ImportTable: importTable,
+    DescribeImport: describeImport,
+    ListImports: listImports,
   },
   // The DynamoDB Streams API, served by src/services/dynamodbstreams/ through these.
   internal: {

@@ -50,6 +50,8 @@ export interface TableRec {
   policies?: Record<string, { policy: string; revisionId: string }>;
   /** Contributor Insights settings, by index name ('' for the table). */
   insights?: Record<string, { enabled: boolean; at: number; mode: string }>;
+  /** A table ImportTable makes is CREATING until then (epoch ms; imports.ts). */
+  importUntil?: number;
 }
 export interface ItemRec { t: string; item: Item }
 
@@ -89,6 +91,53 @@ export interface BackupRec {
   items: Item[];
 }
 
+/** An export to S3 (exports.ts). Its files are written when it starts; it reads IN_PROGRESS
+ * until `end` on the clock, then COMPLETED (or FAILED when `failure` is set). */
+export interface ExportRec {
+  arn: string;
+  tableArn: string;
+  tableId: string;
+  start: number;
+  end: number;
+  exportTime: number;
+  clientToken?: string;
+  /** Digest of the request, for ClientToken idempotency. */
+  digest: string;
+  bucket: string;
+  bucketOwner?: string;
+  prefix?: string;
+  sse: string;
+  kmsKey?: string;
+  format: string;
+  type: string;
+  incremental?: { from: number; to: number; view: string };
+  manifest?: string;
+  itemCount: number;
+  billedBytes: number;
+  failure?: { code: string; message: string };
+}
+
+/** An import from S3 (imports.ts): done when it starts, IN_PROGRESS until `end` on the clock. */
+export interface ImportRec {
+  arn: string;
+  tableArn: string;
+  tableId: string;
+  start: number;
+  end: number;
+  clientToken?: string;
+  digest: string;
+  source: { S3Bucket: string; S3KeyPrefix?: string; S3BucketOwner?: string };
+  format: string;
+  formatOptions?: Record<string, unknown>;
+  compression: string;
+  creation: Record<string, unknown>;
+  processedBytes: number;
+  processed: number;
+  imported: number;
+  errors: number;
+  failure?: { code: string; message: string };
+}
+
 /** An item's place in one ordered index. */
 export interface Entry { rk?: AV; pk: string; item: Item }
 export interface Part { hk: string; token: number; hash: AV; entries: Entry[] }
@@ -103,7 +152,19 @@ export function lowerBound<T>(arr: T[], cmp: (x: T) => number): number {
   return lo;
 }
 
-export const tokenOf = (hk: string): number => createHash('md5').update(hk).digest().readUInt32BE(0);
+// A partition's place in Scan order: a hash of its key, as DynamoDB's partitions are ordered by
+// key hash. An item rewritten alone in its partition empties and re-creates the partition, so
+// recent tokens are remembered rather than hashed again on every such write.
+const tokens = new Map<string, number>();
+export function tokenOf(hk: string): number {
+  let t = tokens.get(hk);
+  if (t === undefined) {
+    t = createHash('md5').update(hk).digest().readUInt32BE(0);
+    if (tokens.size >= 100_000) tokens.clear();
+    tokens.set(hk, t);
+  }
+  return t;
+}
 
 export function compareEntry(a: { rk?: AV; pk: string }, b: { rk?: AV; pk: string }): number {
   if (a.rk && b.rk) { const r = compareScalar(a.rk, b.rk); if (r) return r; }
@@ -249,6 +310,9 @@ export interface DynamoState {
   pitrLog: Collection<PitrEntry>;
   /** Per table name, its change log in order (rebuilt from pitrLog). */
   pitr: Map<string, PitrEntry[]>;
+  /** Exports to and imports from S3, by ARN. */
+  exports: Collection<ExportRec>;
+  imports: Collection<ImportRec>;
   /** ClientRequestToken → when it was used and a digest of the request (10 minutes). */
   tokens: Map<string, { at: number; digest: string }>;
 }
@@ -264,6 +328,7 @@ export const dynamoState = defineState<DynamoState>({
     tables: c.collection<TableRec>('tables'), items: c.collection<ItemRec>('items'), live: new Map(), tokens: new Map(),
     streams: c.collection<StreamRec>('streams'), streamRecords: c.collection<StoredStreamRecord>('streamRecords'), shards: new Map(),
     backups: c.collection<BackupRec>('backups'), pitrLog: c.collection<PitrEntry>('pitrLog'), pitr: new Map(),
+    exports: c.collection<ExportRec>('exports'), imports: c.collection<ImportRec>('imports'),
   }),
   rebuild(s) {
     s.live.clear();

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { ServiceError } from '../../core/errors.js';
 import { clock } from '../../core/clock-instance.js';
 import type { RequestContext } from '../service.js';
-import { type In, type Out, getTable, notFound, st, writeItem } from './common.js';
+import { type In, type Out, isImporting, notFound, st, writeItem } from './common.js';
 import { type IndexRec, type KeyElem, type TableRec, Table, itemKey, trackTimers } from './state.js';
 import { invalidParam, validation } from './values.js';
 import { closeStream, openStream, streamArnOf } from './streams.js';
@@ -182,13 +182,17 @@ export function describe(t: Table, status = 'ACTIVE'): Record<string, unknown> {
 export function describeTable(ctx: RequestContext, input: In<'DescribeTable'>): Out<'DescribeTable'> {
   const t = st(ctx).live.get(input.TableName);
   if (!t) throw new ServiceError('ResourceNotFoundException', `Requested resource not found: Table: ${input.TableName} not found`, 400);
-  return { Table: describe(t) } as Out<'DescribeTable'>;
+  // A table ImportTable makes is CREATING until its import ends (imports.ts).
+  return { Table: describe(t, isImporting(t) ? 'CREATING' : 'ACTIVE') } as Out<'DescribeTable'>;
 }
 
 export function deleteTable(ctx: RequestContext, input: In<'DeleteTable'>): Out<'DeleteTable'> {
   const s = st(ctx);
   const t = s.live.get(input.TableName);
   if (!t) throw new ServiceError('ResourceNotFoundException', `Requested resource not found: Table: ${input.TableName} not found`, 400);
+  // "If table is in CREATING or UPDATING states, then DynamoDB returns a ResourceInUseException"
+  // (API Reference, DeleteTable); wording unverified.
+  if (isImporting(t)) throw inUse(`Attempt to change a resource which is still in use: Table is being created: ${t.rec.name}`);
   if (t.rec.deletionProtection) {
     // AWS answers ValidationException for a protected table (not ResourceInUseException).
     throw validation('Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.');
@@ -216,7 +220,10 @@ export function listTables(ctx: RequestContext, input: In<'ListTables'>): Out<'L
 
 export function updateTable(ctx: RequestContext, input: In<'UpdateTable'>): Out<'UpdateTable'> {
   const s = st(ctx);
-  const t = getTable(ctx, input.TableName);
+  const t = s.live.get(input.TableName);
+  if (!t) throw notFound();
+  // Message as AWS words it for a table still being created (wording unverified).
+  if (isImporting(t)) throw inUse(`Attempt to change a resource which is still in use: Table is being created: ${t.rec.name}`);
   const r = { ...t.rec };
   const now = clock.now();
   let changed = false;

@@ -1,13 +1,17 @@
 // DynamoDB with --data-dir: tables, items (binary, exact numbers) and the ordered indexes they
-// feed (table order, GSIs, TTL timers) come back after kill -9 and a restart.
+// feed (table order, GSIs, TTL timers) come back after kill -9 and a restart; so do exports
+// and imports, which finish on the restarted process's clock.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  BatchWriteItemCommand, CreateTableCommand, DescribeTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand,
+  BatchWriteItemCommand, CreateTableCommand, DescribeExportCommand, DescribeImportCommand, DescribeTableCommand, DynamoDBClient,
+  ExportTableToPointInTimeCommand, GetItemCommand, ImportTableCommand, ListExportsCommand, PutItemCommand, QueryCommand, ScanCommand,
+  UpdateContinuousBackupsCommand,
 } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
 import { sdk } from '../../helpers.js';
 import { kill9, startProcess } from '../../process.js';
@@ -66,6 +70,49 @@ test('stream records and their sequence survive kill -9', async () => {
     assert.deepEqual(Buffer.from(recs[0].dynamodb!.NewImage!.b.B!), Buffer.from([7]));
     assert.ok(recs[0].dynamodb!.ApproximateCreationDateTime instanceof Date);
     assert.ok(BigInt(recs[1].dynamodb!.SequenceNumber!) > BigInt(recs[0].dynamodb!.SequenceNumber!));
+  } finally {
+    await kill9(second);
+  }
+});
+
+test('exports and imports survive kill -9 and complete on the clock after the restart', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'nimbus-ddbx-'));
+  const first = await startProcess(['--data-dir', dir, '--services', 'dynamodb,s3']);
+  let ddb = new DynamoDBClient(sdk(first));
+  const s3 = new S3Client({ ...sdk(first), forcePathStyle: true });
+  await s3.send(new CreateBucketCommand({ Bucket: 'dump' }));
+  const tableArn = (await ddb.send(new CreateTableCommand({
+    TableName: 'src', AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+    BillingMode: 'PAY_PER_REQUEST',
+  }))).TableDescription!.TableArn!;
+  for (const pk of ['a', 'b', 'c']) await ddb.send(new PutItemCommand({ TableName: 'src', Item: { pk: { S: pk }, n: { N: '12345678901234567890123456789012345678' } } }));
+  await ddb.send(new UpdateContinuousBackupsCommand({ TableName: 'src', PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }));
+  const exportArn = (await ddb.send(new ExportTableToPointInTimeCommand({ TableArn: tableArn, S3Bucket: 'dump', S3Prefix: 'p' }))).ExportDescription!.ExportArn!;
+  const importArn = (await ddb.send(new ImportTableCommand({
+    S3BucketSource: { S3Bucket: 'dump', S3KeyPrefix: `p/AWSDynamoDB/${exportArn.split('/').pop()}/data/` }, InputFormat: 'DYNAMODB_JSON',
+    InputCompressionType: 'GZIP', TableCreationParameters: {
+      TableName: 'copy', AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    },
+  }))).ImportTableDescription!.ImportArn!;
+  await kill9(first);
+  const second = await startProcess(['--data-dir', dir, '--services', 'dynamodb,s3']);
+  try {
+    ddb = new DynamoDBClient(sdk(second));
+    assert.equal((await ddb.send(new DescribeExportCommand({ ExportArn: exportArn }))).ExportDescription!.ExportStatus, 'IN_PROGRESS');
+    assert.equal((await ddb.send(new DescribeTableCommand({ TableName: 'copy' }))).Table!.TableStatus, 'CREATING');
+    const r = await fetch(`${second.endpoint}/_nimbus/clock`, { method: 'POST', body: JSON.stringify({ advance: 'PT5M' }) });
+    assert.equal(r.status, 200);
+    const e = (await ddb.send(new DescribeExportCommand({ ExportArn: exportArn }))).ExportDescription!;
+    assert.equal(e.ExportStatus, 'COMPLETED');
+    assert.equal(e.ItemCount, 3);
+    assert.deepEqual((await ddb.send(new ListExportsCommand({ TableArn: tableArn }))).ExportSummaries!.map((x) => x.ExportArn), [exportArn]);
+    const i = (await ddb.send(new DescribeImportCommand({ ImportArn: importArn }))).ImportTableDescription!;
+    assert.deepEqual([i.ImportStatus, i.ImportedItemCount, i.ErrorCount], ['COMPLETED', 3, 0]);
+    assert.equal((await ddb.send(new DescribeTableCommand({ TableName: 'copy' }))).Table!.TableStatus, 'ACTIVE');
+    const items = (await ddb.send(new ScanCommand({ TableName: 'copy' }))).Items!;
+    assert.deepEqual(items.map((x) => x.pk.S).sort(), ['a', 'b', 'c']);
+    assert.ok(items.every((x) => x.n.N === '12345678901234567890123456789012345678'));
   } finally {
     await kill9(second);
   }
