@@ -34,6 +34,14 @@ import type { FnConfig } from './state.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
 export const RUNTIMES_DIR = join(ROOT, 'runtimes');
+/**
+ * The AWS SDK for JavaScript v3 as the Node.js runtimes provide it (AWS puts it in
+ * /var/runtime/node_modules, on NODE_PATH after the layers and before the function's code):
+ * runtimes/node/sdk holds links to Nimbus's own @aws-sdk and @smithy packages, so a function
+ * may `require('@aws-sdk/client-s3')` without bundling it. A function's own node_modules
+ * still wins, as on AWS. (NODE_PATH serves require(); ES module imports do not read it.)
+ */
+const NODE_SDK_DIR = join(RUNTIMES_DIR, 'node', 'sdk');
 
 /** How long an idle instance is kept warm (AWS keeps them for minutes; it is not documented). */
 export const IDLE_MS = 5 * 60_000;
@@ -176,7 +184,8 @@ class Instance {
     const base: Record<string, string> = {};
     // Only the basics of the host environment; never Nimbus's own variables.
     for (const k of ['PATH', 'LD_LIBRARY_PATH', 'SYSTEMROOT']) if (process.env[k]) base[k] = process.env[k]!;
-    if (opt) Object.assign(base, layerEnv(c.Runtime ?? '', opt, dir, base));
+    if (opt) Object.assign(base, layerEnv(c.Runtime ?? '', opt, base));
+    if (runtimeKind(c.Runtime) === 'node') base.NODE_PATH = [base.NODE_PATH, NODE_SDK_DIR, dir].filter(Boolean).join(':');
     return {
       ...base,
       LANG: 'en_US.UTF-8',
@@ -425,13 +434,13 @@ const ms = (ns: bigint) => Number(ns) / 1e6;
  * /opt/nodejs/node_modules; Python /opt/python and /opt/python/lib/python3.x/site-packages;
  * binaries in /opt/bin and libraries in /opt/lib.
  */
-function layerEnv(runtime: string, opt: string, task: string, base: Record<string, string>): Record<string, string> {
+function layerEnv(runtime: string, opt: string, base: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {
     PATH: [join(opt, 'bin'), base.PATH].filter(Boolean).join(':'),
     LD_LIBRARY_PATH: [join(opt, 'lib'), base.LD_LIBRARY_PATH].filter(Boolean).join(':'),
   };
   const node = /^nodejs(\d+)/.exec(runtime);
-  if (node) out.NODE_PATH = [join(opt, 'nodejs', `node${node[1]}`, 'node_modules'), join(opt, 'nodejs', 'node_modules'), task].join(':');
+  if (node) out.NODE_PATH = [join(opt, 'nodejs', `node${node[1]}`, 'node_modules'), join(opt, 'nodejs', 'node_modules')].join(':');
   const py = /^python(3\.\d+)$/.exec(runtime);
   if (py) out.PYTHONPATH = [join(opt, 'python', 'lib', `python${py[1]}`, 'site-packages'), join(opt, 'python')].join(':');
   return out;

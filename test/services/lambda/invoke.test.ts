@@ -120,6 +120,17 @@ def handler(event, context):
   assert.equal(again.calls, 2);
 });
 
+test('Node.js: the AWS SDK v3 is there to require, as the runtime provides it, and reaches Nimbus with the role\'s credentials', async () => {
+  await createFn(lambda, roleArn, 'node-sdk', {
+    'index.js': `const { STSClient, GetCallerIdentityCommand } = require('@aws-sdk/client-sts');
+const sts = new STSClient({});
+exports.handler = async () => ({ arn: (await sts.send(new GetCallerIdentityCommand({}))).Arn });`,
+  }, { Timeout: 20 });
+  const r = await invoke('node-sdk');
+  assert.equal(r.FunctionError, undefined, text(r.Payload));
+  assert.equal(parsed(r.Payload).arn, 'arn:aws:sts::000000000000:assumed-role/lambda-exec/node-sdk');
+});
+
 test('Python errors: raised exception and import failure', async () => {
   await createFn(lambda, roleArn, 'py-err', { 'app.py': 'def handler(e, c):\n    raise ValueError("nope")\n' }, { Runtime: 'python3.12', Handler: 'app.handler' });
   const r = await invoke('py-err');
