@@ -14,7 +14,7 @@ import {
 } from './common.js';
 import { evaluate, parseCondition, project } from './expr.js';
 import {
-  type WritePlan, planDelete, planPut, planResult, planUpdate, readProjection, writeUsage,
+  type TransactionOutcome, type WritePlan, planDelete, planPut, planUpdate, readProjection, transactResult, writeUsage,
 } from './items.js';
 import { type AV, type Item, checkItem, cloneItem, itemSize, validation } from './values.js';
 
@@ -155,8 +155,8 @@ export function transactWriteItems(ctx: RequestContext, input: In<'TransactWrite
     plans.push(plan);
   }
   // Check every condition and compute every result before writing anything.
-  const reasons: Record<string, unknown>[] = [];
-  const results: { old?: Item; next?: Item }[] = [];
+  const outcome: TransactionOutcome = { reasons: [], results: [] };
+  const { reasons, results } = outcome;
   let failed = false;
   for (const p of plans) {
     const old = currentItem(s, p.t, p.pk);
@@ -166,15 +166,7 @@ export function transactWriteItems(ctx: RequestContext, input: In<'TransactWrite
       results.push({});
       continue;
     }
-    try {
-      results.push({ old, next: planResult(p, old) });
-      reasons.push({ Code: 'None' });
-    } catch (e) {
-      if (!(e instanceof ServiceError) || e.code !== 'ValidationException') throw e;
-      failed = true;
-      reasons.push({ Code: 'ValidationError', Message: e.message });
-      results.push({});
-    }
+    if (!transactResult(outcome, p, old)) failed = true;
   }
   if (failed) throw canceled(reasons);
   const usage = new Map<string, Usage>();

@@ -91,6 +91,27 @@ export function planResult(plan: WritePlan, old: Item | undefined): Item | undef
   }
 }
 
+/** What a transaction has computed so far: per item, its cancellation reason and its images. */
+export interface TransactionOutcome { reasons: Record<string, unknown>[]; results: { old?: Item; next?: Item }[] }
+
+/**
+ * Records one transaction item whose condition held: its new image, or the ValidationError
+ * that cancels the whole transaction (TransactWriteItems and ExecuteTransaction alike).
+ * Returns whether the item can be written.
+ */
+export function transactResult(out: TransactionOutcome, plan: WritePlan, old: Item | undefined): boolean {
+  try {
+    out.results.push({ old, next: planResult(plan, old) });
+    out.reasons.push({ Code: 'None' });
+    return true;
+  } catch (e) {
+    if (!(e instanceof ServiceError) || e.code !== 'ValidationException') throw e;
+    out.reasons.push({ Code: 'ValidationError', Message: e.message });
+    out.results.push({});
+    return false;
+  }
+}
+
 /** Checks the condition against the current item; returns the item before. */
 export function checkCondition(s: DynamoState, plan: WritePlan): Item | undefined {
   const old = currentItem(s, plan.t, plan.pk);

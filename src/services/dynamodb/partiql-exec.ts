@@ -14,7 +14,7 @@ import {
   type In, type Out, type Usage, checkItemKeys, checkSize, consumed, currentItem, getTable, newUsage, readUnits, st, writeItem,
 } from './common.js';
 import { type Cond, evaluate, project } from './expr.js';
-import { conditionFailed, planResult, writeUsage, type WritePlan } from './items.js';
+import { conditionFailed, planResult, transactResult, writeUsage, type TransactionOutcome, type WritePlan } from './items.js';
 import { type Statement, parseStatement } from './partiql.js';
 import {
   type DynamoState, type Entry, type IndexRec, type OrderedIndex, type Table, compareEntry, comparePart, lowerBound,
@@ -295,8 +295,8 @@ export function executeTransaction(ctx: RequestContext, input: In<'ExecuteTransa
     seen.add(id);
   }
   // Every check first, then every write: all or nothing.
-  const reasons: Record<string, unknown>[] = [];
-  const results: { old?: Item; next?: Item }[] = [];
+  const outcome: TransactionOutcome = { reasons: [], results: [] };
+  const { reasons, results } = outcome;
   let failed = false;
   for (const w of writes) {
     const { old, err } = checkWrite(s, w);
@@ -307,15 +307,7 @@ export function executeTransaction(ctx: RequestContext, input: In<'ExecuteTransa
       results.push({});
       continue;
     }
-    try {
-      results.push({ old, next: planResult(w.plan, old) });
-      reasons.push({ Code: 'None' });
-    } catch (e) {
-      if (!(e instanceof ServiceError) || e.code !== 'ValidationException') throw e;
-      failed = true;
-      reasons.push({ Code: 'ValidationError', Message: e.message });
-      results.push({});
-    }
+    if (!transactResult(outcome, w.plan, old)) failed = true;
   }
   if (failed) throw canceled(reasons);
   writes.forEach((w, i) => {
