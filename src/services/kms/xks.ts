@@ -6,13 +6,13 @@
 import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
+import { signingKey } from '../../gateway/sigv4.js';
 
 export interface XksTarget { uriEndpoint: string; uriPath: string; accessKeyId: string; secret: string; region: string }
 
 const TIMEOUT_MS = 3000;
 
 const sha256 = (b: string | Buffer) => createHash('sha256').update(b).digest('hex');
-const hmac = (k: Buffer | string, s: string) => createHmac('sha256', k).update(s).digest();
 
 function sign(t: XksTarget, host: string, path: string, body: string, now: Date): Record<string, string> {
   const amzDate = now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
@@ -24,9 +24,7 @@ function sign(t: XksTarget, host: string, path: string, body: string, now: Date)
   const canonical = ['POST', path, '', ...names.map((n) => `${n}:${headers[n]}`), '', names.join(';'), headers['x-amz-content-sha256']].join('\n');
   const scope = `${date}/${t.region}/kms-xks-proxy/aws4_request`;
   const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256(canonical)].join('\n');
-  let key = hmac(`AWS4${t.secret}`, date);
-  for (const part of [t.region, 'kms-xks-proxy', 'aws4_request']) key = hmac(key, part);
-  const signature = createHmac('sha256', key).update(toSign).digest('hex');
+  const signature = createHmac('sha256', signingKey(t.secret, date, t.region, 'kms-xks-proxy')).update(toSign).digest('hex');
   headers.authorization = `AWS4-HMAC-SHA256 Credential=${t.accessKeyId}/${scope}, SignedHeaders=${names.join(';')}, Signature=${signature}`;
   return headers;
 }
