@@ -60,6 +60,14 @@ export function updateCredential(accessKeyId: string, patch: Partial<Credential>
   if (c) keys().set(accessKeyId, { ...c, ...patch });
 }
 
+/**
+ * The secret a key signs with: a registered credential's; 'test' for the key 'test' and for
+ * the 12-digit keys that select an account; undefined for a key Nimbus does not know.
+ */
+export function signingSecret(accessKeyId: string): string | undefined {
+  return findCredential(accessKeyId)?.secretAccessKey ?? (accessKeyId === 'test' || /^\d{12}$/.test(accessKeyId) ? 'test' : undefined);
+}
+
 /** The identity of a key Nimbus never issued: the root of the account it selects. */
 export function rootIdentity(accountId: string, accessKeyId: string): Credential {
   return { accessKeyId, secretAccessKey: accessKeyId === 'test' ? 'test' : '', accountId,

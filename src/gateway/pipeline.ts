@@ -15,7 +15,7 @@ import { ServiceError, internalFailure, notImplemented } from '../core/errors.js
 import { requestId } from '../core/ids.js';
 import { log, logs } from '../core/log.js';
 import { clock } from '../core/clock-instance.js';
-import { accountFor, defaultAccount, findCredential, noteKeyUse, rootIdentity } from '../core/identity.js';
+import { accountFor, defaultAccount, findCredential, noteKeyUse, rootIdentity, signingSecret } from '../core/identity.js';
 import { loadModel } from '../protocols/model.js';
 import { shapeOf } from '../protocols/shapes.js';
 import { validate } from '../protocols/validate.js';
@@ -202,8 +202,7 @@ const authenticate: Stage = (ex) => {
     const unsignedOk = ex.op?.authtype === 'none' || ex.op?.auth?.includes('smithy.api#noAuth') || ex.protocol === 'rest-xml';
     if (!a) { if (!unsignedOk) throw tokenError(ex, 'missing'); }
     else if (a.signature) {
-      // 'test' and account-selecting 12-digit key ids sign with the secret 'test'.
-      const secret = cred?.secretAccessKey ?? (a.accessKeyId === 'test' || /^\d{12}$/.test(a.accessKeyId) ? 'test' : undefined);
+      const secret = signingSecret(a.accessKeyId);
       if (secret === undefined) throw tokenError(ex, 'invalid');
       if (cred?.sessionToken && cred.sessionToken !== a.sessionToken) throw tokenError(ex, 'invalid');
       if (expectedSignature(a, ex.req, ex.raw, secret) !== a.signature) throw tokenError(ex, 'signature');
