@@ -2,6 +2,7 @@
 // marshalled form, binary as base64) and S3 reached only through the in-process client.
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
 import { callService } from '../../core/internal-client.js';
 import type { RequestContext } from '../service.js';
 import type { AV, Item } from './values.js';
@@ -52,9 +53,7 @@ export async function putS3Object(ctx: RequestContext, bucket: string, key: stri
 
 export async function getS3Object(ctx: RequestContext, bucket: string, key: string): Promise<Buffer> {
   const out = await callService<{ Body?: Readable }>(ctx, 's3', 'GetObject', { Bucket: bucket, Key: key });
-  const chunks: Buffer[] = [];
-  if (out.Body) for await (const c of out.Body) chunks.push(Buffer.from(c as Buffer));
-  return Buffer.concat(chunks);
+  return out.Body ? buffer(out.Body) : Buffer.alloc(0);
 }
 
 /** Every object key under a prefix, in key order. */

@@ -13,7 +13,7 @@ import { chmodSync, createWriteStream, existsSync, mkdirSync, renameSync, rmSync
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
 import yauzl from 'yauzl';
 import { ServiceError } from '../../core/errors.js';
 import { readBlob } from '../../core/blobs.js';
@@ -61,12 +61,6 @@ export const sha256b64 = (buf: Buffer) => createHash('sha256').update(buf).diges
 const codeRoot = () => join(tmpdir(), 'nimbus-lambda-code');
 const extracting = new Map<string, Promise<string>>();
 
-async function blobBuffer(blobId: string): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  for await (const c of readBlob(blobId) as Readable) parts.push(c as Buffer);
-  return Buffer.concat(parts);
-}
-
 /** The folder holding the extracted code of a blob (extracted once per content hash). */
 export function codeDir(blobId: string, sha256: string): Promise<string> {
   const name = Buffer.from(sha256, 'base64').toString('hex');
@@ -106,7 +100,7 @@ async function build(dir: string, fill: (tmp: string) => Promise<void>): Promise
 /** Extracts a zip blob into `tmp` (later zips overwrite earlier files, as layers do in /opt). */
 async function extractInto(blobId: string, tmp: string): Promise<void> {
   const root = resolve(tmp);
-  const zip = await open(await blobBuffer(blobId));
+  const zip = await open(await buffer(readBlob(blobId)));
   let total = 0;
   try {
     await new Promise<void>((ok, fail) => {
