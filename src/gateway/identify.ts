@@ -63,7 +63,11 @@ function hostBucket(host: string): { s3: boolean; bucket?: string } {
   return { s3: false };
 }
 
-/** Needs the body only for query-protocol requests signed for a shared name (elb/elbv2) or unsigned. */
+/**
+ * The service a request is for (and, for a virtual-hosted S3 request, its bucket on
+ * req.hostBucket). Needs the body only for query-protocol requests signed for a shared name
+ * (elb/elbv2) or unsigned.
+ */
 export function identify(req: HttpRequest, auth: SigV4Auth | undefined): Identified | { ambiguous: string[] } | undefined {
   const { byTarget, bySigning, byEndpointPrefix } = indexes();
   const target = req.headers['x-amz-target'];
@@ -71,8 +75,9 @@ export function identify(req: HttpRequest, auth: SigV4Auth | undefined): Identif
     const svc = byTarget.get(target.slice(0, target.lastIndexOf('.')));
     if (svc) return { service: svc, protocol: 'json' };
   }
-  const host = String(req.headers.host ?? '');
-  const s3 = s3HostBucket(host);
+  const s3 = s3HostBucket(String(req.headers.host ?? ''));
+  // A virtual-hosted bucket is routed as if it led the path (rest.ts reads req.hostBucket).
+  if (s3.bucket) req.hostBucket = s3.bucket;
   if (s3.s3) return { service: 's3', protocol: 'rest-xml' };
   if (auth?.service) {
     const candidates = bySigning.get(auth.service) ?? (byEndpointPrefix.has(auth.service) ? [byEndpointPrefix.get(auth.service)!] : []);

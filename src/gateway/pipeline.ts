@@ -99,9 +99,6 @@ const auth: Stage = (ex) => {
 
 // Stages stay synchronous unless they must wait (for a body, a handler): every await costs.
 const identifyService: Stage = (ex) => {
-  const host = String(ex.req.headers.host ?? '');
-  const s3 = s3HostBucket(host);
-  if (s3.bucket) ex.req.hostBucket = s3.bucket;
   const found = identify(ex.req, ex.auth);
   if (found && 'ambiguous' in found) {
     const candidates = found.ambiguous;
