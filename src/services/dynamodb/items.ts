@@ -31,12 +31,17 @@ export interface WritePlan {
   rvOnFail?: string;
 }
 
+/** A write's condition: its ConditionExpression, else the legacy Expected/ConditionalOperator. */
+function writeCondition(input: { ConditionExpression?: string; Expected?: unknown; ConditionalOperator?: string }, ex: ExprContext): Cond | undefined {
+  return input.ConditionExpression !== undefined ? parseCondition(input.ConditionExpression, 'ConditionExpression', ex)
+    : expectedCondition(input.Expected as Record<string, never>, input.ConditionalOperator);
+}
+
 export function planPut(ctx: RequestContext, input: In<'PutItem'>): { plan: WritePlan; ex: ExprContext } {
   checkNotMixed(input, ['Expected', 'ConditionalOperator'], ['ConditionExpression']);
   const t = getTable(ctx, input.TableName);
   const ex = exprContext(input, !!input.ConditionExpression);
-  const cond = input.ConditionExpression !== undefined ? parseCondition(input.ConditionExpression, 'ConditionExpression', ex)
-    : expectedCondition(input.Expected as Record<string, never>, input.ConditionalOperator);
+  const cond = writeCondition(input, ex);
   ex.checkUnused();
   const item = checkItem(input.Item as Record<string, AV>);
   checkItemKeys(t, item);
@@ -49,8 +54,7 @@ export function planDelete(ctx: RequestContext, input: In<'DeleteItem'>): WriteP
   checkNotMixed(input, ['Expected', 'ConditionalOperator'], ['ConditionExpression']);
   const t = getTable(ctx, input.TableName);
   const ex = exprContext(input, !!input.ConditionExpression);
-  const cond = input.ConditionExpression !== undefined ? parseCondition(input.ConditionExpression, 'ConditionExpression', ex)
-    : expectedCondition(input.Expected as Record<string, never>, input.ConditionalOperator);
+  const cond = writeCondition(input, ex);
   ex.checkUnused();
   const key = checkKey(t, input.Key as Record<string, AV>);
   return { t, pk: t.pkOf(key), key, kind: 'delete', cond, rvOnFail: input.ReturnValuesOnConditionCheckFailure };
@@ -62,8 +66,7 @@ export function planUpdate(ctx: RequestContext, input: In<'UpdateItem'>): WriteP
   const ex = exprContext(input, !!(input.ConditionExpression || input.UpdateExpression));
   const actions = input.UpdateExpression !== undefined ? parseUpdate(input.UpdateExpression, ex)
     : input.AttributeUpdates ? attributeUpdates(input.AttributeUpdates as Record<string, never>) : [];
-  const cond = input.ConditionExpression !== undefined ? parseCondition(input.ConditionExpression, 'ConditionExpression', ex)
-    : expectedCondition(input.Expected as Record<string, never>, input.ConditionalOperator);
+  const cond = writeCondition(input, ex);
   ex.checkUnused();
   const key = checkKey(t, input.Key as Record<string, AV>);
   for (const a of actions) {
