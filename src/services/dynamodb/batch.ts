@@ -14,7 +14,7 @@ import {
 } from './common.js';
 import { evaluate, parseCondition, project } from './expr.js';
 import {
-  type TransactionOutcome, type WritePlan, planDelete, planPut, planUpdate, readProjection, transactResult, writeUsage,
+  type TransactionOutcome, type WritePlan, claimOnce, planDelete, planPut, planUpdate, readProjection, transactResult, writeUsage,
 } from './items.js';
 import { type AV, type Item, checkItem, cloneItem, itemSize, validation } from './values.js';
 
@@ -149,9 +149,7 @@ export function transactWriteItems(ctx: RequestContext, input: In<'TransactWrite
       const key = checkKey(t, c.Key as Record<string, AV>);
       plan = { t, pk: t.pkOf(key), key, kind: 'check', cond, rvOnFail: c.ReturnValuesOnConditionCheckFailure };
     }
-    const id = `${plan.t.rec.name}\u0000${plan.pk}`;
-    if (seen.has(id)) throw validation('Transaction request cannot include multiple operations on one item');
-    seen.add(id);
+    claimOnce(seen, plan);
     plans.push(plan);
   }
   // Check every condition and compute every result before writing anything.

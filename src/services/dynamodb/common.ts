@@ -163,3 +163,21 @@ export function consumed(mode: string | undefined, tableName: string, u: Usage):
 }
 
 export const nowSeconds = (ms: number) => ms / 1000;
+
+const CLIENT_TOKEN_WINDOW = 8 * 3600_000;
+
+/**
+ * A ClientToken seen within the last 8 hours (API Reference, ExportTableToPointInTime and
+ * ImportTable ClientToken): the earlier job when this request is the same, `conflict` when it
+ * differs; undefined for a new token. `digest` identifies the request without its token.
+ */
+export function priorJob<R extends { clientToken?: string; digest: string; start: number }>(jobs: Iterable<R>, token: string | undefined,
+  digest: string, now: number, conflict: () => ServiceError): R | undefined {
+  if (!token) return undefined;
+  for (const j of jobs) {
+    if (j.clientToken !== token || now - j.start >= CLIENT_TOKEN_WINDOW) continue;
+    if (j.digest !== digest) throw conflict();
+    return j;
+  }
+  return undefined;
+}

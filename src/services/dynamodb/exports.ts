@@ -13,7 +13,7 @@ import { ServiceError } from '../../core/errors.js';
 import { clock } from '../../core/clock-instance.js';
 import { decodeToken, encodeToken } from '../../core/pagination.js';
 import type { RequestContext } from '../service.js';
-import { type In, type Out, st } from './common.js';
+import { type In, type Out, priorJob, st } from './common.js';
 import { itemsAt } from './pitr-log.js';
 import { type ExportRec, type TableRec } from './state.js';
 import { itemToJson, putS3Object, randomFileName } from './s3-data.js';
@@ -21,8 +21,6 @@ import { type Item, itemSize, validation } from './values.js';
 
 /** How long an export stays IN_PROGRESS on the virtual clock. */
 export const EXPORT_DURATION = 60_000;
-/** A ClientToken is remembered this long (API Reference, ExportTableToPointInTime ClientToken). */
-const TOKEN_WINDOW = 8 * 3600_000;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -162,15 +160,9 @@ export async function exportTableToPointInTime(ctx: RequestContext, input: In<'E
   const now = clock.now();
   const { ClientToken: token, ...rest } = input;
   const digest = createHash('sha256').update(JSON.stringify(rest)).digest('hex');
-  if (token) {
-    const prior = [...s.exports.values()].find((x) => x.clientToken === token && now - x.start < TOKEN_WINDOW);
-    if (prior) {
-      // Same token, other parameters: the model's error for it (the API Reference names
-      // ImportConflictException / IdempotentParameterMismatch in different versions).
-      if (prior.digest !== digest) throw new ServiceError('ExportConflictException', `Export with the same client token ${token} already exists with different parameters`, 400); // wording unverified
-      return { ExportDescription: description(prior) } as Out<'ExportTableToPointInTime'>;
-    }
-  }
+  const prior = priorJob(s.exports.values(), token, digest, now,
+    () => new ServiceError('ExportConflictException', `Export with the same client token ${token} already exists with different parameters`, 400)); // wording unverified
+  if (prior) return { ExportDescription: description(prior) } as Out<'ExportTableToPointInTime'>;
   const format = input.ExportFormat ?? 'DYNAMODB_JSON';
   if (format === 'ION') throw validation('ExportFormat ION is not supported by Nimbus: it writes DYNAMODB_JSON only');
   const rec = tableOf(ctx, input.TableArn);

@@ -14,7 +14,7 @@ import { gunzipSync } from 'node:zlib';
 import { ServiceError } from '../../core/errors.js';
 import { clock } from '../../core/clock-instance.js';
 import type { RequestContext } from '../service.js';
-import { type In, type Out, checkItemKeys, checkSize, st, writeItem } from './common.js';
+import { type In, type Out, checkItemKeys, checkSize, priorJob, st, writeItem } from './common.js';
 import { pageByStart } from './exports.js';
 import { type ImportRec, itemKey } from './state.js';
 import { createTable } from './tables.js';
@@ -23,7 +23,6 @@ import { type Item, checkItem, normNumber, validation } from './values.js';
 
 /** How long an import stays IN_PROGRESS (its table CREATING) on the virtual clock. */
 export const IMPORT_DURATION = 60_000;
-const TOKEN_WINDOW = 8 * 3600_000;
 
 function statusOf(i: ImportRec): 'IN_PROGRESS' | 'COMPLETED' | 'FAILED' {
   if (clock.now() < i.end) return 'IN_PROGRESS';
@@ -75,14 +74,9 @@ export async function importTable(ctx: RequestContext, input: In<'ImportTable'>)
   const now = clock.now();
   const { ClientToken: token, ...rest } = input;
   const digest = createHash('sha256').update(JSON.stringify(rest)).digest('hex');
-  if (token) {
-    const prior = [...s.imports.values()].find((x) => x.clientToken === token && now - x.start < TOKEN_WINDOW);
-    if (prior) {
-      // Same token, other parameters (API Reference, ImportTable ClientToken).
-      if (prior.digest !== digest) throw new ServiceError('ImportConflictException', `Import with the same client token ${token} already exists with different parameters`, 400); // wording unverified
-      return { ImportTableDescription: description(prior) } as Out<'ImportTable'>;
-    }
-  }
+  const prior = priorJob(s.imports.values(), token, digest, now,
+    () => new ServiceError('ImportConflictException', `Import with the same client token ${token} already exists with different parameters`, 400)); // wording unverified
+  if (prior) return { ImportTableDescription: description(prior) } as Out<'ImportTable'>;
   if (input.InputFormat === 'ION') throw validation('InputFormat ION is not supported by Nimbus: it reads DYNAMODB_JSON and CSV only');
   const compression = input.InputCompressionType ?? 'NONE';
   if (compression === 'ZSTD') throw validation('InputCompressionType ZSTD is not supported by Nimbus: Node.js 20 cannot decompress zstd; use GZIP or NONE');

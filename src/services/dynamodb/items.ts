@@ -94,6 +94,13 @@ export function planResult(plan: WritePlan, old: Item | undefined): Item | undef
   }
 }
 
+/** A transaction touches each item once: marks the plan's item, refusing a second operation on it. */
+export function claimOnce(seen: Set<string>, plan: WritePlan): void {
+  const id = `${plan.t.rec.name}\u0000${plan.pk}`;
+  if (seen.has(id)) throw validation('Transaction request cannot include multiple operations on one item');
+  seen.add(id);
+}
+
 /** What a transaction has computed so far: per item, its cancellation reason and its images. */
 export interface TransactionOutcome { reasons: Record<string, unknown>[]; results: { old?: Item; next?: Item }[] }
 

@@ -14,7 +14,7 @@ import {
   type In, type Out, type Usage, checkItemKeys, checkSize, consumed, currentItem, getTable, newUsage, readUnits, st, writeItem,
 } from './common.js';
 import { type Cond, evaluate, project } from './expr.js';
-import { conditionFailed, planResult, transactResult, writeUsage, type TransactionOutcome, type WritePlan } from './items.js';
+import { claimOnce, conditionFailed, planResult, transactResult, writeUsage, type TransactionOutcome, type WritePlan } from './items.js';
 import { type Statement, parseStatement } from './partiql.js';
 import {
   type DynamoState, type Entry, type IndexRec, type OrderedIndex, type Table, compareEntry, comparePart, lowerBound,
@@ -289,11 +289,7 @@ export function executeTransaction(ctx: RequestContext, input: In<'ExecuteTransa
   }
   const writes = stmts.map((x, i) => planWrite(ctx, x, input.TransactStatements[i].ReturnValuesOnConditionCheckFailure));
   const seen = new Set<string>();
-  for (const w of writes) {
-    const id = `${w.plan.t.rec.name}\u0000${w.plan.pk}`;
-    if (seen.has(id)) throw validation('Transaction request cannot include multiple operations on one item');
-    seen.add(id);
-  }
+  for (const w of writes) claimOnce(seen, w.plan);
   // Every check first, then every write: all or nothing.
   const outcome: TransactionOutcome = { reasons: [], results: [] };
   const { reasons, results } = outcome;

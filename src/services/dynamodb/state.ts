@@ -322,6 +322,18 @@ export const itemKey = (table: string, pk: string) => `${table}\u0000${pk}`;
 /** Called after a restart or a new table: re-creates TTL timers (set by ttl.ts). */
 export const hooks: { afterRebuild?: (s: DynamoState, t: Table) => void } = {};
 
+/** Fills `into` with `records` grouped by `keyOf`, each group in counter (n) order. */
+function groupInOrder<R extends { n: number }>(into: Map<string, R[]>, records: Iterable<R>, keyOf: (r: R) => string): void {
+  into.clear();
+  for (const r of records) {
+    const k = keyOf(r);
+    let a = into.get(k);
+    if (!a) into.set(k, a = []);
+    a.push(r);
+  }
+  for (const a of into.values()) a.sort((x, y) => x.n - y.n);
+}
+
 export const dynamoState = defineState<DynamoState>({
   service: 'dynamodb',
   create: (c) => ({
@@ -332,20 +344,8 @@ export const dynamoState = defineState<DynamoState>({
   }),
   rebuild(s) {
     s.live.clear();
-    s.shards.clear();
-    for (const r of s.streamRecords.values()) {
-      let a = s.shards.get(r.s);
-      if (!a) s.shards.set(r.s, a = []);
-      a.push(r);
-    }
-    for (const a of s.shards.values()) a.sort((x, y) => x.n - y.n);
-    s.pitr.clear();
-    for (const e of s.pitrLog.values()) {
-      let a = s.pitr.get(e.t);
-      if (!a) s.pitr.set(e.t, a = []);
-      a.push(e);
-    }
-    for (const a of s.pitr.values()) a.sort((x, y) => x.n - y.n);
+    groupInOrder(s.shards, s.streamRecords.values(), (r) => r.s);
+    groupInOrder(s.pitr, s.pitrLog.values(), (e) => e.t);
     for (const rec of s.tables.values()) s.live.set(rec.name, new Table(rec));
     for (const r of s.items.values()) {
       const t = s.live.get(r.t);
