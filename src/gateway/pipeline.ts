@@ -292,9 +292,12 @@ export function handle(raw: IncomingMessage, res: ServerResponse, opts: GatewayO
   const url = raw.url ?? '/';
   const q = url.indexOf('?');
   const query: [string, string][] = q < 0 ? [] : [...new URLSearchParams(url.slice(q + 1))];
+  // HTTP/2 carries the host as the :authority pseudo-header; services read `host`.
+  const headers = raw.httpVersionMajor === 2 && raw.headers.host === undefined
+    ? { ...raw.headers, host: raw.headers[':authority'] as string } : raw.headers;
   const ex: Exchange = {
     raw, res, opts, requestId: requestId(), started: performance.now(),
-    req: { method: raw.method ?? 'GET', path: q < 0 ? url : url.slice(0, q), query, headers: raw.headers, body: EMPTY },
+    req: { method: raw.method ?? 'GET', path: q < 0 ? url : url.slice(0, q), query, headers, body: EMPTY },
   };
   run(ex).then((r) => finish(ex, r), (e) => finish(ex, encodeError(ex, e)));
 }

@@ -121,6 +121,8 @@ function canonicalHeaders(raw: IncomingMessage, signed: string[]): string {
     list.push(raw.rawHeaders[i + 1].trim().replace(/\s+/g, ' '));
     values.set(name, list);
   }
+  // Over HTTP/2 the signed `host` travels as :authority.
+  if (!values.has('host') && values.has(':authority')) values.set('host', values.get(':authority')!);
   return signed.map((h) => `${h}:${(values.get(h) ?? []).join(',')}\n`).join('');
 }
 
