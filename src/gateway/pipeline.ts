@@ -275,8 +275,11 @@ function send(ex: Exchange, r: HttpResponse): void {
   if (r.body instanceof Readable) {
     res.writeHead(r.status, headers);
     if (head) { r.body.destroy(); res.end(); return; }
-    r.body.on('error', (e) => { log.error(`response stream failed: ${e.message}`); res.destroy(e); });
-    r.body.pipe(res);
+    const body = r.body;
+    body.on('error', (e) => { log.error(`response stream failed: ${e.message}`); res.destroy(e); });
+    // A client that leaves mid-stream ends the producer too (an event-stream subscription).
+    res.once('close', () => { if (!body.readableEnded) body.destroy(); });
+    body.pipe(res);
     return;
   }
   // A string body goes out in the same write as the headers (Node joins them; a Buffer

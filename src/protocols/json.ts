@@ -2,10 +2,11 @@
 // Errors: {"__type": "<namespace>#<Shape>", "message": "..."} plus x-amzn-ErrorType, and for
 // query-compatible services (SQS) the legacy code in x-amzn-query-error.
 import type { Codec, HttpRequest, HttpResponse, ResponseContext } from './codec.js';
-import type { Operation, ServiceModel } from './model.js';
+import type { Operation, ServiceModel, Shape } from './model.js';
 import { ServiceError } from '../core/errors.js';
 import { errorShape, errorStatus, isSenderFault, shapeCode, shapeOf } from './shapes.js';
 import { fromJson, toJson } from './jsonvalue.js';
+import { EVENT_STREAM_CONTENT_TYPE, eventStreamBody, eventStreamMember, initialResponse, type EventFormat } from './eventstream.js';
 
 // awsJson1_0/1_1 name every member by its member name: the XML names (locationName) a model
 // carries for a query protocol it also speaks (SQS) are not JSON names. A per-model view
@@ -74,6 +75,8 @@ export const jsonCodec: Codec = {
 
   encode(output: unknown, op: Operation, model: ServiceModel, ctx: ResponseContext): HttpResponse {
     model = jsonView(model);
+    const stream = op.output && output ? eventStreamMember(model, shapeOf(model, op.output)) : undefined;
+    if (stream) return encodeEventStream(model, op, output as Record<string, unknown>, stream, ctx);
     const body = op.output && output ? JSON.stringify(toJson(model, shapeOf(model, op.output), output)) : '{}';
     return { status: 200, headers: { 'content-type': contentType(model), 'x-amzn-requestid': ctx.requestId }, body };
   },
@@ -95,4 +98,21 @@ export const jsonCodec: Codec = {
     const body = { __type: code, message: err.message, ...errorFields(err, model) };
     return { status: errorStatus(err, model), headers, body: JSON.stringify(body) };
   },
+};
+
+/**
+ * An output with an event stream (Kinesis SubscribeToShard): the output's other members go in
+ * the `initial-response` event the SDKs wait for, then the events follow.
+ */
+function encodeEventStream(model: ServiceModel, op: Operation, output: Record<string, unknown>,
+  stream: { name: string; shape: Shape }, ctx: ResponseContext): HttpResponse {
+  const { [stream.name]: events, ...rest } = output;
+  const initial = initialResponse(JSON.stringify(toJson(model, shapeOf(model, op.output!), rest) ?? {}));
+  const body = eventStreamBody(model, stream.shape, events as AsyncIterable<Record<string, unknown>>, jsonEvents, initial);
+  return { status: 200, headers: { 'content-type': EVENT_STREAM_CONTENT_TYPE, 'x-amzn-requestid': ctx.requestId }, body };
+}
+
+const jsonEvents: EventFormat = {
+  contentType: 'application/json',
+  writeStructure: (value, shape, model) => JSON.stringify(toJson(model, shape, value) ?? {}),
 };

@@ -20,6 +20,7 @@ export interface MemberRef {
   hostLabel?: boolean;
   streaming?: boolean;
   eventpayload?: boolean;
+  eventheader?: boolean;
   deprecated?: boolean;
 }
 

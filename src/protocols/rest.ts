@@ -5,6 +5,7 @@
 // Binding rules: https://smithy.io/2.0/spec/http-bindings.html and botocore's
 // serialize.py/parsers.py (BaseRestSerializer, BaseRestParser).
 import { Readable } from 'node:stream';
+import { EVENT_STREAM_CONTENT_TYPE, eventStreamBody } from './eventstream.js';
 import type { HttpRequest, HttpResponse } from './codec.js';
 import type { MemberRef, Operation, ServiceModel, Shape } from './model.js';
 import type { ServiceError } from '../core/errors.js';
@@ -480,7 +481,14 @@ export function encodeRest(output: unknown, op: Operation, model: ServiceModel, 
     if (p) {
       const v = value[p.name];
       if (v !== undefined && v !== null) {
-        if (p.shape.type === 'blob' || p.shape.type === 'string') {
+        if (p.shape.eventstream) {
+          body = eventStreamBody(model, p.shape, v as AsyncIterable<Record<string, unknown>>, {
+            // S3 labels its XML events text/xml (RESTSelectObjectAppendix).
+            contentType: fmt.contentType === 'application/xml' ? 'text/xml' : fmt.contentType,
+            writeStructure: (value, shape, m, rootName) => fmt.writeStructure(value, shape, m, { name: rootName }),
+          });
+          contentType = EVENT_STREAM_CONTENT_TYPE;
+        } else if (p.shape.type === 'blob' || p.shape.type === 'string') {
           body = v instanceof Readable || typeof v === 'string' ? v : toBuffer(v);
           contentType = p.shape.type === 'blob' ? 'application/octet-stream' : 'text/plain';
         } else {
