@@ -9,11 +9,11 @@
 // dominate their cost: in memory mode they stay in memory; with --data-dir they are written in
 // one synchronous write (still before the 2xx) and read back whole. Reads of a small blob are
 // a BufferStream, which the gateway sends in one write with the headers.
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, hash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, renameSync, unlinkSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { onReset } from './state.js';
 
@@ -69,34 +69,39 @@ onReset((service) => {
   else for (const e of readdirSync(root)) rmSync(join(root, e), { recursive: true, force: true });
 });
 
+/** Sees every chunk of a blob as it is stored (e.g. a checksum); throwing aborts the write. */
+export type BlobObserver = (chunk: Buffer) => void;
+
 /**
- * Streams `source` into a new blob through optional transforms (e.g. checksum calculators),
- * computing its size and MD5 on the way.
+ * Streams `source` into a new blob, computing its size and MD5 and showing every chunk to the
+ * observers (checksum calculators, size limits) on the way. Nothing is stored if an observer
+ * throws or the source fails.
  */
-export async function putBlob(source: Readable | Buffer, transforms: Transform[] = [], owner = 'shared'): Promise<StoredBlob> {
+export async function putBlob(source: Readable | Buffer, observers: BlobObserver[] = [], owner = 'shared'): Promise<StoredBlob> {
   const id = `${owner}/${randomUUID()}`;
-  const final = pathOf(id);
-  const md5 = createHash('md5');
   let size = 0;
-  // Read up to SMALL bytes first: a body that ends by then is stored whole.
-  const input: AsyncIterable<Buffer> = Buffer.isBuffer(source) ? Readable.from([source]) : source;
-  const chain: AsyncIterable<Buffer> = transforms.length ? chainTransforms(input, transforms) : input;
-  const it = chain[Symbol.asyncIterator]();
+  // Read up to SMALL bytes first: a body that ends by then is stored whole, hashed in one call.
+  const it = (Buffer.isBuffer(source) ? Readable.from([source]) : source)[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   const head: Buffer[] = [];
   let more = true;
   while (size <= SMALL) {
     const r = await it.next();
     if (r.done) { more = false; break; }
     const c = Buffer.isBuffer(r.value) ? r.value : Buffer.from(r.value);
-    md5.update(c); size += c.length; head.push(c);
+    size += c.length; head.push(c);
   }
   if (!more) {
     const whole = head.length === 1 ? head[0] : Buffer.concat(head, size);
+    for (const o of observers) o(whole);
     if (memoryMode()) inMemory.set(id, whole);
-    else { ensureDir(owner); writeFileSync(`${final}.part`, whole); renameSync(`${final}.part`, final); }
-    return { id, size, md5: md5.digest('hex') };
+    else { const final = pathOf(id); ensureDir(owner); writeFileSync(`${final}.part`, whole); renameSync(`${final}.part`, final); }
+    return { id, size, md5: hash('md5', whole, 'hex') };
   }
+  const md5 = createHash('md5');
+  const see = (c: Buffer) => { md5.update(c); for (const o of observers) o(c); };
+  for (const c of head) see(c);
   ensureDir(owner);
+  const final = pathOf(id);
   const partial = `${final}.part`;
   const out = createWriteStream(partial);
   try {
@@ -104,7 +109,7 @@ export async function putBlob(source: Readable | Buffer, transforms: Transform[]
       yield* head;
       for (let r = await it.next(); !r.done; r = await it.next()) {
         const c = Buffer.isBuffer(r.value) ? r.value : Buffer.from(r.value);
-        md5.update(c); size += c.length;
+        see(c); size += c.length;
         yield c;
       }
     };
@@ -118,21 +123,6 @@ export async function putBlob(source: Readable | Buffer, transforms: Transform[]
   return { id, size, md5: md5.digest('hex') };
 }
 
-/**
- * source → t1 → t2 …, an error in any of them ending the iteration of the last. (Plain pipes:
- * stream/promises' pipeline costs an AbortSignal and error objects per call, which shows on
- * small uploads.)
- */
-function chainTransforms(source: AsyncIterable<Buffer>, transforms: Transform[]): AsyncIterable<Buffer> {
-  const from = source instanceof Readable ? source : Readable.from(source);
-  const last = transforms[transforms.length - 1];
-  const fail = (e: Error) => { if (!last.destroyed) last.destroy(e); };
-  let prev: Readable = from;
-  for (const t of transforms) { prev.on('error', fail); prev = prev.pipe(t); }
-  last.on('error', () => { /* surfaces through the iteration */ });
-  return last;
-}
-
 function ensureDir(owner: string): void {
   if (madeDirs.has(owner)) return;
   mkdirSync(join(dir(), owner), { recursive: true });
@@ -144,9 +134,10 @@ const memoryMode = (): boolean => !root || temporary;
 
 /** Reads a blob, or the inclusive byte range [start, end] of it. */
 export function readBlob(id: string, range?: { start: number; end: number }): Readable {
-  const path = pathOf(id);
   let whole = inMemory.get(id);
-  if (!whole && !memoryMode()) {
+  if (whole) return new BufferStream(range ? whole.subarray(range.start, range.end + 1) : whole);
+  const path = pathOf(id);
+  if (!memoryMode()) {
     // A small file is read in one go (it was written in one go).
     try { if (statSync(path).size <= SMALL) whole = readFileSync(path); } catch { /* missing: the stream errors */ }
   }

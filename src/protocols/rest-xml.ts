@@ -5,7 +5,7 @@
 //   <Error><Code/><Message/>{extra fields}<RequestId/><HostId/></Error>
 // with x-amz-request-id and x-amz-id-2 headers, which the SDKs read as requestId and
 // extendedRequestId.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Codec, HttpRequest, HttpResponse, ResponseContext } from './codec.js';
 import type { MemberRef, Operation, ServiceModel, Shape } from './model.js';
 import { ServiceError } from '../core/errors.js';
@@ -109,7 +109,7 @@ export const xmlFormat: RestFormat = {
 };
 
 /** S3's x-amz-id-2 ("host id"): opaque base64; derived from the request id so logs line up. */
-const hostId = (requestId: string) => createHash('sha256').update(requestId).digest('base64');
+const hostId = (requestId: string) => hash('sha256', requestId, 'base64');
 
 const idHeaders = (ctx: ResponseContext) => ({ 'x-amz-request-id': ctx.requestId, 'x-amz-id-2': hostId(ctx.requestId) });
 

@@ -113,6 +113,7 @@ const specificity = (a: Route, b: Route): number =>
   a.query.length - b.query.length || a.litSegs - b.litSegs || b.greedy - a.greedy;
 
 const safeDecode = (s: string): string => {
+  if (!s.includes('%')) return s; // nothing to decode (most keys): skip decodeURIComponent's try
   try { return decodeURIComponent(s); } catch { return s; }
 };
 

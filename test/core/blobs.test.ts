@@ -28,9 +28,9 @@ test('object bodies live in blob files named by id, and reset removes them', asy
   }
 });
 
-test('small and large blobs: whole, by range, through transforms, deleted, in memory and on disk', async () => {
+test('small and large blobs: whole, by range, seen by observers, deleted, in memory and on disk', async () => {
   const { putBlob, readBlob, blobSize, deleteBlob, BufferStream } = await import('../../src/core/blobs.js');
-  const { Readable, Transform } = await import('node:stream');
+  const { Readable } = await import('node:stream');
   const read = async (s: NodeJS.ReadableStream) => { const parts: Buffer[] = []; for await (const c of s) parts.push(c as Buffer); return Buffer.concat(parts); };
   const small = await putBlob(Buffer.from('small body'), [], 'test');
   assert.equal(small.size, 10);
@@ -38,10 +38,14 @@ test('small and large blobs: whole, by range, through transforms, deleted, in me
   assert.ok(readBlob(small.id) instanceof BufferStream, 'a small blob reads back whole');
   assert.equal((await read(readBlob(small.id, { start: 6, end: 9 }))).toString(), 'body');
   let seen = 0;
-  const counter = new Transform({ transform(c: Buffer, _e, done) { seen += c.length; done(null, c); } });
+  const counter = (c: Buffer) => { seen += c.length; };
   const chunks = [Buffer.alloc(40_000, 1), Buffer.alloc(40_000, 2), Buffer.alloc(40_000, 3)];
   const large = await putBlob(Readable.from(chunks), [counter], 'test');
-  assert.equal(seen, 120_000, 'the transform saw every byte');
+  assert.equal(seen, 120_000, 'the observer saw every byte');
+  // An observer that throws (a size limit) stores nothing and surfaces its error.
+  const limit = (c: Buffer) => { if (c[0] === 3) throw new Error('too large'); };
+  await assert.rejects(putBlob(Readable.from(chunks), [limit], 'test'), /too large/);
+  await assert.rejects(putBlob(Buffer.from([3]), [limit], 'test'), /too large/);
   assert.equal(large.size, 120_000);
   assert.equal(blobSize(large.id), 120_000);
   assert.ok(!(readBlob(large.id) instanceof BufferStream), 'a large blob streams from its file');

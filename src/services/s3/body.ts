@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import { ServiceError } from '../../core/errors.js';
 import { deleteBlob, putBlob, type StoredBlob } from '../../core/blobs.js';
 import type { RequestContext } from '../service.js';
-import { ALGORITHMS, algorithmOf, checksumStream, headerOf, memberOf, type ChecksumAlgorithm } from './checksums.js';
+import { ALGORITHMS, algorithmOf, checksumObserver, headerOf, memberOf, type ChecksumAlgorithm } from './checksums.js';
 import { header } from './common.js';
 
 const DIGEST_BYTES: Record<ChecksumAlgorithm, number> = { CRC32: 4, CRC32C: 4, CRC64NVME: 8, SHA1: 20, SHA256: 32 };
@@ -70,8 +70,8 @@ export async function receiveBody(ctx: RequestContext, body: Readable | undefine
   const md5 = contentMd5(ctx);
   const want = requestedChecksum(ctx, input, fallback);
   const algorithm = want.algorithm ?? fallback;
-  const cs = checksumStream([algorithm]);
-  const blob = await putBlob(body ?? Readable.from([]), [cs.transform], 's3');
+  const cs = checksumObserver([algorithm]);
+  const blob = await putBlob(body ?? Readable.from([]), [cs.observe], 's3');
   try {
     if (md5 && md5.toString('hex') !== blob.md5) throw badMd5();
     const value = cs.results()[algorithm]!;

@@ -5,7 +5,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { crc32 as zlibCrc32 } from 'node:zlib';
-import { Transform } from 'node:stream';
 
 export type ChecksumAlgorithm = 'CRC32' | 'CRC32C' | 'CRC64NVME' | 'SHA1' | 'SHA256';
 export const ALGORITHMS: ChecksumAlgorithm[] = ['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA256'];
@@ -62,14 +61,11 @@ export function checksumOf(a: ChecksumAlgorithm, data: Buffer): string {
   const c = checksummer(a); c.update(data); return c.digest().toString('base64');
 }
 
-/** A pass-through stream computing the given checksums; `results()` after it ended. */
-export function checksumStream(algos: ChecksumAlgorithm[]): { transform: Transform; results(): Partial<Record<ChecksumAlgorithm, string>> } {
+/** A blob observer computing the given checksums as chunks go by; `results()` once all are seen. */
+export function checksumObserver(algos: ChecksumAlgorithm[]): { observe(chunk: Buffer): void; results(): Partial<Record<ChecksumAlgorithm, string>> } {
   const cs = algos.map((a) => [a, checksummer(a)] as const);
-  const transform = new Transform({
-    transform(chunk: Buffer, _e, done) { for (const [, c] of cs) c.update(chunk); done(null, chunk); },
-  });
   return {
-    transform,
+    observe: (chunk) => { for (const [, c] of cs) c.update(chunk); },
     results: () => Object.fromEntries(cs.map(([a, c]) => [a, c.digest().toString('base64')])),
   };
 }

@@ -12,7 +12,7 @@ import {
   checkTags, invalidArgument, malformedXml, noSuchUpload, ownBucket, ownerOf, parseTagging, seconds,
 } from './common.js';
 import { receiveBody } from './body.js';
-import { algorithmOf, checksummer, checksumStream, memberOf, type ChecksumAlgorithm } from './checksums.js';
+import { algorithmOf, checksummer, checksumObserver, memberOf, type ChecksumAlgorithm } from './checksums.js';
 import { copySource, headersFrom, sseFrom, storeObject, versionHeader } from './objects.js';
 import { lockForNewObject } from './lock.js';
 import { aclForNewObject } from './acl.js';
@@ -111,8 +111,8 @@ export async function uploadPartCopy(ctx: RequestContext, input: T.UploadPartCop
     range = { start: Number(m[1]), end: Number(m[2]) };
   }
   const algorithm = u.checksumAlgorithm ?? 'CRC64NVME';
-  const cs = checksumStream([algorithm]);
-  const blob = await putBlob(o.size === 0 ? Readable.from([]) : readBlob(o.blob, range), [cs.transform], 's3');
+  const cs = checksumObserver([algorithm]);
+  const blob = await putBlob(o.size === 0 ? Readable.from([]) : readBlob(o.blob, range), [cs.observe], 's3');
   if (s3State().uploads.get(u.id) !== u) { deleteBlob(blob.id); throw noSuchUpload(u.id); }
   const old = u.parts[input.PartNumber];
   const now = clock.now();
@@ -178,8 +178,8 @@ export async function completeMultipartUpload(ctx: RequestContext, input: T.Comp
   // does for uploads without one; a composite upload's checksum is the checksum of the parts'
   // checksums, suffixed with the part count.
   const fullAlgo: ChecksumAlgorithm = u.checksumType === 'FULL_OBJECT' && u.checksumAlgorithm ? u.checksumAlgorithm : 'CRC64NVME';
-  const cs = checksumStream([fullAlgo]);
-  const blob = await putBlob(concatenated(parts), [cs.transform], 's3');
+  const cs = checksumObserver([fullAlgo]);
+  const blob = await putBlob(concatenated(parts), [cs.observe], 's3');
   if (s3State().uploads.get(u.id) !== u || !s3State().buckets.has(u.bucket)) { deleteBlob(blob.id); throw noSuchUpload(u.id); }
   const etag = `"${createHash('md5').update(Buffer.concat(parts.map((p) => Buffer.from(p.md5, 'hex')))).digest('hex')}-${parts.length}"`;
   let checksum: { algorithm: ChecksumAlgorithm; value: string; type: 'FULL_OBJECT' | 'COMPOSITE' };

@@ -12,7 +12,7 @@ import {
   checkTags, invalidRequest, malformedXml, noSuchKey, ownBucket, parseTagging, preconditionFailed, seconds,
 } from './common.js';
 import { checkBufferedMd5, receiveBody } from './body.js';
-import { checksumStream, memberOf, type ChecksumAlgorithm } from './checksums.js';
+import { checksumObserver, memberOf, type ChecksumAlgorithm } from './checksums.js';
 import { s3State, type BucketRec, type ObjectHeaders, type ObjectRec } from './state.js';
 import {
   currentVersion, findVersion, invalidVersionId, removeVersion, touchVersion, versionOf, wellFormedVersionId, writeVersion,
@@ -402,8 +402,8 @@ export async function copyObject(ctx: RequestContext, input: T.CopyObjectRequest
   // The copy's checksum: the requested algorithm, else the source's full-object one, else CRC64NVME.
   const algorithm: ChecksumAlgorithm = (input.ChecksumAlgorithm as ChecksumAlgorithm | undefined)
     ?? (o.checksum?.type === 'FULL_OBJECT' ? o.checksum.algorithm : 'CRC64NVME');
-  const cs = checksumStream([algorithm]);
-  const blob = await putBlob(o.size === 0 ? Readable.from([]) : readBlob(o.blob), [cs.transform], 's3');
+  const cs = checksumObserver([algorithm]);
+  const blob = await putBlob(o.size === 0 ? Readable.from([]) : readBlob(o.blob), [cs.observe], 's3');
   const rec: ObjectRec = {
     bucket: dest.name, key: input.Key, blob: blob.id, size: blob.size, etag: `"${blob.md5}"`, lastModified: clock.now(),
     ...(replace ? { ...headersFrom(input), metadata: input.Metadata ?? {} } : {

@@ -4,7 +4,7 @@
 // are checked against the base64 JSON policy and its SigV4 signature, then the file part is
 // streamed into a blob, never whole in memory.
 import { createHmac } from 'node:crypto';
-import { Readable, Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import busboy from 'busboy';
 import { ServiceError } from '../../core/errors.js';
 import { clock } from '../../core/clock-instance.js';
@@ -15,7 +15,7 @@ import { escapeXml, XML_DECL } from '../../protocols/xml.js';
 import type { RequestContext } from '../service.js';
 import type * as T from '../../protocols/types/s3.js';
 import { accessDenied, invalidArgument, noSuchBucket } from './common.js';
-import { checksumStream } from './checksums.js';
+import { checksumObserver } from './checksums.js';
 import { headersFrom, storeObject, versionHeader } from './objects.js';
 import { aclForNewObject } from './acl.js';
 import { notify } from './notifications.js';
@@ -93,15 +93,12 @@ function checkSignature(fields: Map<string, string>, policyB64: string, verify: 
 }
 
 /** Counts the file's bytes, failing with EntityTooLarge past the policy's maximum. */
-function sizeLimit(max: number): Transform {
+function sizeLimit(max: number): (chunk: Buffer) => void {
   let n = 0;
-  return new Transform({
-    transform(chunk: Buffer, _enc, cb) {
-      n += chunk.length;
-      if (n > max) cb(new ServiceError('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size', 400, { ProposedSize: n, MaxSizeAllowed: max }));
-      else cb(null, chunk);
-    },
-  });
+  return (chunk) => {
+    n += chunk.length;
+    if (n > max) throw new ServiceError('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size', 400, { ProposedSize: n, MaxSizeAllowed: max });
+  };
 }
 
 interface Parsed { fields: Map<string, string>; blob?: StoredBlob; checksum?: string; filename?: string; fileType?: string }
@@ -127,9 +124,9 @@ function parseForm(b: BucketRec, contentType: string, body: Readable, verify: bo
       out.fileType = info.mimeType;
       pending = (async () => {
         const range = authorize(b, out, verify);
-        const cs = checksumStream(['CRC64NVME']);
-        const transforms = [cs.transform, ...(range ? [sizeLimit(range.max)] : [])];
-        out.blob = await putBlob(stream, transforms, 's3');
+        const cs = checksumObserver(['CRC64NVME']);
+        const observers = [cs.observe, ...(range ? [sizeLimit(range.max)] : [])];
+        out.blob = await putBlob(stream, observers, 's3');
         out.checksum = cs.results().CRC64NVME;
         if (range && out.blob.size < range.min) {
           deleteBlob(out.blob.id);
