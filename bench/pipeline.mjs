@@ -1,33 +1,79 @@
 #!/usr/bin/env node
-// Nimbus's own cost per request, without sockets: STS GetCallerIdentity pushed straight
-// through the gateway pipeline (identify, decode, validate, dispatch, encode) with a stub
-// response. What the HTTP benchmarks add on top is Node's HTTP stack and the kernel.
+// Nimbus's own cost per request, without sockets: the requests of bench/scenarios.mjs pushed
+// straight through the gateway pipeline (identify, decode, validate, dispatch, commit, encode)
+// in this process. What the HTTP benchmarks add on top is Node's HTTP stack and the kernel;
+// this isolates Nimbus's part, and `--cpu-prof` on this script shows where it goes.
 //
-//   npm run build && node bench/pipeline.mjs [--requests 100000]
-import { Readable } from 'node:stream';
+//   npm run build && node bench/pipeline.mjs [--requests 100000] [--scenario LIST]
+//   node --cpu-prof --cpu-prof-dir /tmp/prof bench/pipeline.mjs --scenario ddb-put-item
+//   BENCH_DIST=dist-base node bench/pipeline.mjs   (another build, e.g. `git worktree` of HEAD~1)
+import { Readable, Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { handle } from '../dist/src/gateway/pipeline.js';
-import { setLogLevel } from '../dist/src/core/log.js';
+// BENCH_DIST=dist-other compares another build (e.g. the last commit's) side by side.
+const dist = new URL(`../${process.env.BENCH_DIST ?? 'dist'}/src/`, import.meta.url);
+const { handle } = await import(new URL('gateway/pipeline.js', dist));
+const { setLogLevel } = await import(new URL('core/log.js', dist));
+const { allServiceNames } = await import(new URL('services/registry.js', dist));
+const { resetState } = await import(new URL('core/state.js', dist));
+import { scenarios } from './scenarios.mjs';
 
 setLogLevel('silent');
-const { values } = parseArgs({ options: { requests: { type: 'string', default: '100000' } } });
+const { values } = parseArgs({ options: { requests: { type: 'string', default: '100000' }, scenario: { type: 'string' } } });
 const N = Number(values.requests);
-const opts = { version: 'bench', verifySignatures: false, maxBodyBytes: 1 << 20, enabled: new Set(['sts']), startedAt: Date.now(), stateLocation: 'memory' };
-const headers = {
-  host: '127.0.0.1:4566', 'content-type': 'application/x-www-form-urlencoded; charset=utf-8', 'x-amz-date': '20260101T000000Z',
-  authorization: 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/sts/aws4_request, SignedHeaders=host;x-amz-date, Signature=0000',
-};
-const body = Buffer.from('Action=GetCallerIdentity&Version=2011-06-15');
+const chosen = values.scenario ? values.scenario.split(',') : scenarios.map((s) => s.name);
+const opts = { version: 'bench', verifySignatures: false, maxBodyBytes: 80 << 20, enabled: new Set(allServiceNames()), startedAt: Date.now(), stateLocation: 'memory' };
+const HOST = '127.0.0.1:4566';
 
-function one() {
+/** A response sink with the parts of ServerResponse the pipeline uses. */
+class Sink extends Writable {
+  constructor(done) { super(); this.done = done; this.chunks = []; this.writableFinishedFlag = false; }
+  writeHead(status, headers) { this.status = status; this.headers = headers; return this; }
+  _write(c, _e, cb) { this.chunks.push(Buffer.from(c)); cb(); }
+  end(body, ...rest) {
+    if (body !== undefined && typeof body !== 'function') this.chunks.push(Buffer.from(body));
+    super.end(...(typeof body === 'function' ? [body] : rest));
+    this.done({ status: this.status, headers: this.headers ?? {}, body: Buffer.concat(this.chunks).toString() });
+    return this;
+  }
+}
+
+function call(req) {
   return new Promise((resolve) => {
-    const raw = Object.assign(Readable.from([body]), { method: 'POST', url: '/', headers });
-    const res = { writeHead() {}, end: resolve, once() {}, on() {}, destroy() {}, writableFinished: true };
-    handle(raw, res, opts);
+    const body = req.body ? Buffer.from(req.body) : Buffer.alloc(0);
+    const service = req.service;
+    const headers = {
+      host: HOST, 'x-amz-date': '20260101T000000Z', 'content-length': String(body.length),
+      authorization: `AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/${service}/aws4_request, SignedHeaders=host;x-amz-date, Signature=0000`,
+      ...Object.fromEntries(Object.entries(req.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
+    };
+    const raw = Object.assign(Readable.from(body.length ? [body] : []), { method: req.method, url: req.path, headers, rawHeaders: [], httpVersionMajor: 1 });
+    handle(raw, new Sink(resolve), opts);
   });
 }
 
-for (let i = 0; i < 20_000; i++) await one(); // warm-up: JIT, model loading
-const t = performance.now();
-for (let i = 0; i < N; i++) await one();
-console.log(`gateway pipeline, STS GetCallerIdentity: ${((performance.now() - t) * 1000 / N).toFixed(2)} µs per request (${N} requests, including a stub stream per request)`);
+for (const scenario of scenarios.filter((s) => chosen.includes(s.name))) {
+  resetState(); // every scenario starts from empty state, as bench/run.mjs's fresh servers do
+  const svcCall = (r) => call({ ...r, service: r.service ?? scenario.service });
+  const state = scenario.setup ? await scenario.setup('http://' + HOST, { call: svcCall, target: 'nimbus' }) : undefined;
+  const requests = [].concat(scenario.requests('http://' + HOST, state)).map((r) => ({ ...r, service: r.service ?? scenario.service }));
+  const context = {};
+  // One request of the scenario's cycle, with autocannon's setupRequest/onResponse hooks.
+  let i = 0;
+  async function next() {
+    const base = requests[i++ % requests.length];
+    const req = base.setupRequest ? base.setupRequest(base, context) : base;
+    const r = await call(req);
+    if (r.status >= 300 && !(scenario.name === 'sqs-receive-delete')) throw new Error(`${scenario.name}: ${r.status} ${r.body.slice(0, 300)}`);
+    base.onResponse?.(r.status, r.body, context);
+  }
+  const warm = Math.min(20_000, N);
+  for (let k = 0; k < warm; k++) await next();
+  i = 0;
+  const t = performance.now();
+  const cpu = process.cpuUsage();
+  for (let k = 0; k < N; k++) await next();
+  // CPU time is the steadier number on a busy machine; wall time includes waiting for a core.
+  const used = process.cpuUsage(cpu);
+  const us = (x) => (x / N).toFixed(2).padStart(7);
+  console.log(`${scenario.name.padEnd(28)} ${us((performance.now() - t) * 1000)} µs wall, ${us(used.user + used.system)} µs CPU per request (${N} requests)`);
+}
