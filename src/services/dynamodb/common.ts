@@ -5,7 +5,7 @@ import { clock } from '../../core/clock-instance.js';
 import type { DynamodbOperations } from '../../protocols/types/dynamodb.js';
 import type { RequestContext } from '../service.js';
 import { type DynamoState, type Table, dynamoState, itemKey } from './state.js';
-import { type AV, type Item, MAX_ITEM, checkValue, invalidParam, itemSize, typeOf, validation } from './values.js';
+import { type AV, type Item, MAX_ITEM, checkValue, finalItemSize, invalidParam, itemSize, typeOf, validation } from './values.js';
 import { ExprContext } from './expr.js';
 import { type Origin, recordChange } from './streams.js';
 import { logChange } from './pitr-log.js';
@@ -76,7 +76,7 @@ export function checkItemKeys(t: Table, item: Item): void {
 }
 
 export function checkSize(item: Item, update = false): number {
-  const n = itemSize(item);
+  const n = finalItemSize(item);
   if (n > MAX_ITEM) throw validation(update ? 'Item size to update has exceeded the maximum allowed size' : 'Item size has exceeded the maximum allowed size');
   return n;
 }

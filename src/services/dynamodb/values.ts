@@ -20,8 +20,11 @@ export const TYPES: TypeName[] = ['S', 'N', 'B', 'SS', 'NS', 'BS', 'M', 'L', 'NU
 export const validation = (msg: string) => new ServiceError('ValidationException', msg, 400);
 export const invalidParam = (msg: string) => validation(`One or more parameter values were invalid: ${msg}`);
 
+const IS_TYPE: Record<string, boolean> = Object.fromEntries(TYPES.map((t) => [t, true]));
+
 export function typeOf(v: AV): TypeName {
-  for (const t of TYPES) if ((v as Record<string, unknown>)[t] !== undefined) return t;
+  // A value's own keys (one, normally) rather than probing all ten type names.
+  for (const k in v) if (IS_TYPE[k] === true && (v as Record<string, unknown>)[k] !== undefined) return k as TypeName;
   return 'NULL';
 }
 
@@ -48,7 +51,14 @@ export function checkNumber(d: Dec): Dec {
 
 /** The canonical text DynamoDB returns: no exponent, no trailing zeros, no leading '+'. */
 export const formatNumber = (d: Dec): string => (d.isZero() ? '0' : d.toString());
-export const normNumber = (s: string): string => formatNumber(parseNumber(s));
+/** Plain decimals already in DynamoDB's canonical form: no sign but '-', no leading or trailing zeros. */
+const CANONICAL = /^-?(?:0|[1-9]\d*)(?:\.\d*[1-9])?$/;
+export const normNumber = (s: string): string => {
+  // Most numbers arrive canonical ("1", "42.5"). One of at most 38 characters has at most 38
+  // digits and is in range, so it needs no decimal arithmetic; anything else goes through decimal.js.
+  if (typeof s === 'string' && s.length <= 38 && s !== '-0' && CANONICAL.test(s)) return s;
+  return formatNumber(parseNumber(s));
+};
 
 const setLabel: Record<string, string> = { SS: 'string', NS: 'number' };
 
@@ -59,10 +69,10 @@ const setLabel: Record<string, string> = { SS: 'string', NS: 'number' };
 export function checkValue(v: AV | null | undefined, depth = 0): AV {
   if (v === null || v === undefined || typeof v !== 'object') throw validation('Supplied AttributeValue is empty, must contain exactly one of the supported datatypes');
   let found: TypeName | undefined;
-  for (const t of TYPES) {
-    if ((v as Record<string, unknown>)[t] === undefined) continue;
+  for (const t in v) {
+    if (IS_TYPE[t] !== true || (v as Record<string, unknown>)[t] === undefined) continue;
     if (found) throw validation('Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes');
-    found = t;
+    found = t as TypeName;
   }
   if (!found) throw validation('Supplied AttributeValue is empty, must contain exactly one of the supported datatypes');
   if (depth > 32) throw validation('Nesting Levels have exceeded supported limits: Nesting level for the attribute value exceeds the maximum of 32');
@@ -175,8 +185,16 @@ export const cloneItem = (it: Item): Item => { const o: Item = {}; for (const [k
 
 /** Bytes a number occupies: about one byte per two significant digits, plus one. */
 function numberSize(n: string): number {
-  const digits = n.replace(/[-.]/g, '').replace(/^0+/, '').replace(/0+$/, '');
-  return Math.ceil(Math.max(digits.length, 1) / 2) + 1;
+  // Significant digits: all digits between the first and the last non-zero one.
+  let first = -1; let last = -1; let digits = 0; let leading = 0;
+  for (let i = 0; i < n.length; i++) {
+    const c = n.charCodeAt(i);
+    if (c < 48 || c > 57) continue; // '-' and '.'
+    if (c !== 48) { if (first < 0) { first = i; leading = digits; } last = digits; }
+    digits++;
+  }
+  const significant = first < 0 ? 0 : last - leading + 1;
+  return Math.ceil(Math.max(significant, 1) / 2) + 1;
 }
 
 /** Size of a value as DynamoDB counts it (Developer Guide, "Item sizes and formats"). */
@@ -191,9 +209,23 @@ export function valueSize(v: AV): number {
   if (v.M) return 3 + Object.entries(v.M).reduce((a, [k, x]) => a + 1 + Buffer.byteLength(k) + valueSize(x), 0);
   return 1; // NULL, BOOL
 }
+/**
+ * Sizes of items validated for writing (checkSize). A stored item is never changed in place
+ * (updates write a new item), so its size is computed once, not again for capacity, table
+ * size, index sizes and Query's 1 MB page on every later read.
+ */
+const finalSizes = new WeakMap<Item, number>();
 export function itemSize(it: Item): number {
+  const known = finalSizes.get(it);
+  if (known !== undefined) return known;
   let n = 0;
-  for (const [k, v] of Object.entries(it)) n += Buffer.byteLength(k) + valueSize(v);
+  for (const k in it) n += Buffer.byteLength(k) + valueSize(it[k]);
+  return n;
+}
+/** The size of an item about to be stored, remembered for the reads above. */
+export function finalItemSize(it: Item): number {
+  const n = itemSize(it);
+  finalSizes.set(it, n);
   return n;
 }
 export const MAX_ITEM = 400 * 1024;
