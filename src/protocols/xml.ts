@@ -1,7 +1,7 @@
 // Model-driven XML writing, shared by the query, ec2 and rest-xml codecs, and XML reading
 // (fast-xml-parser) for request bodies.
 import { createRequire } from 'node:module';
-import type { XMLParser as XMLParserType } from 'fast-xml-parser';
+import type { X2jOptions, XMLParser as XMLParserType } from 'fast-xml-parser';
 import type { MemberRef, ServiceModel, Shape } from './model.js';
 import { formatTimestamp, shapeOf, timestampFormat, toBuffer } from './shapes.js';
 
@@ -132,7 +132,11 @@ const parserOptions = {
   trimValues: false,
   isArray: () => true,
   processEntities: true,
-  htmlEntities: false,
+  // XML's five named entities, and numeric character references (&#x0D;&#x0A;, which the JS
+  // SDK sends for "\r\n", e.g. in S3 Select's RecordDelimiter). An object here means exactly
+  // these names (no HTML ones) with numeric references allowed (fast-xml-parser 5 reads a map
+  // here; its type still says boolean).
+  htmlEntities: { lt: '<', gt: '>', amp: '&', apos: "'", quot: '"' },
 };
 
 export type XmlNode = Record<string, unknown>;
@@ -141,7 +145,7 @@ export type XmlNode = Record<string, unknown>;
 export function parseXml(text: string): XmlNode {
   if (!parser) {
     const { XMLParser } = createRequire(import.meta.url)('fast-xml-parser') as typeof import('fast-xml-parser');
-    parser = new XMLParser(parserOptions);
+    parser = new XMLParser(parserOptions as unknown as X2jOptions);
   }
   return parser.parse(text, true) as XmlNode;
 }

@@ -9,25 +9,25 @@ import { checkBufferedMd5 } from './body.js';
 import { accessDenied, invalidArgument, invalidRequest, malformedXml, ownBucket } from './common.js';
 import { s3State, type BucketRec } from './state.js';
 
-function store(b: BucketRec, name: string, value: unknown): void {
+export function store(b: BucketRec, name: string, value: unknown): void {
   b.config = { ...b.config, [name]: value };
   s3State().buckets.touch(b.name);
 }
 
-function drop(b: BucketRec, name: string): void {
+export function drop(b: BucketRec, name: string): void {
   if (!b.config || !(name in b.config)) return;
   const { [name]: _, ...rest } = b.config;
   b.config = rest;
   s3State().buckets.touch(b.name);
 }
 
-function stored<V>(b: BucketRec, name: string, missing: () => ServiceError): V {
+export function stored<V>(b: BucketRec, name: string, missing: () => ServiceError): V {
   const v = b.config?.[name];
   if (v === undefined) throw missing();
   return structuredClone(v) as V;
 }
 
-const notFound = (code: string, message: string, b: BucketRec) => () => new ServiceError(code, message, 404, { BucketName: b.name });
+export const notFound = (code: string, message: string, b: BucketRec) => () => new ServiceError(code, message, 404, { BucketName: b.name });
 
 // --- policy -------------------------------------------------------------------------------
 

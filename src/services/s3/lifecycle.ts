@@ -181,7 +181,7 @@ function sweepBucket(b: BucketRec, at: number): void {
           } else {
             const m = writeVersion(b, {
               bucket: b.name, key, blob: '', size: 0, etag: '', lastModified: at, metadata: {}, storageClass: 'STANDARD', sse: '', tags: [], deleteMarker: true,
-            });
+            }, { replicate: false }); // markers lifecycle adds are not replicated (S3 User Guide, "What is replicated")
             notifyFromService(b.owner, b.region, b.name, 'LifecycleExpiration:DeleteMarkerCreated', m);
           }
           continue;

@@ -197,6 +197,7 @@ export async function completeMultipartUpload(ctx: RequestContext, input: T.Comp
     contentType: u.contentType, contentEncoding: u.contentEncoding, contentDisposition: u.contentDisposition,
     contentLanguage: u.contentLanguage, cacheControl: u.cacheControl, expires: u.expires,
     websiteRedirectLocation: u.websiteRedirectLocation, tags: u.tags, checksum, partSizes: parts.map((p) => p.size),
+    ...(checksum.type === 'COMPOSITE' ? { partNumbers: listed.map((p) => p.PartNumber!), partChecksums: parts.map((p) => p.checksum!) } : {}),
   });
   s3State().uploads.delete(u.id);
   for (const p of Object.values(u.parts)) deleteBlob(p.blob);

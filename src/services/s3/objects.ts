@@ -207,6 +207,7 @@ function describe(bucket: BucketRec, o: ObjectRec, input: ReadInput, whole: bool
     WebsiteRedirectLocation: o.websiteRedirectLocation,
     Metadata: Object.keys(o.metadata).length ? o.metadata : undefined,
     StorageClass: o.storageClass === 'STANDARD' ? undefined : o.storageClass,
+    ReplicationStatus: o.replicationStatus,
     ...sseOut(o),
   };
   // Checksums of the whole object, on request (x-amz-checksum-mode: ENABLED), never for a range.

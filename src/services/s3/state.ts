@@ -48,6 +48,11 @@ export interface ObjectRec extends ObjectHeaders {
   checksum?: { algorithm: ChecksumAlgorithm; value: string; type: 'FULL_OBJECT' | 'COMPOSITE' };
   /** Part sizes of an object assembled from a multipart upload. */
   partSizes?: number[];
+  /** A composite-checksum multipart object's part numbers and part checksums (GetObjectAttributes). */
+  partNumbers?: number[];
+  partChecksums?: string[];
+  /** x-amz-replication-status: PENDING/COMPLETED/FAILED on a source version, REPLICA on a replica (replication.ts). */
+  replicationStatus?: 'PENDING' | 'COMPLETED' | 'FAILED' | 'REPLICA';
   /** 'null' for the null version (written while versioning was off or suspended). */
   versionId?: string;
   deleteMarker?: boolean;

@@ -72,14 +72,26 @@ function removeNoncurrent(o: ObjectRec): void {
   if (!l.length) s.history.delete(id);
 }
 
+export interface WriteOptions {
+  /** A replica keeps its source's version id (replication.ts). */
+  versionId?: string;
+  /** False for writes S3 makes on its own that replication skips (lifecycle markers, replicas). */
+  replicate?: boolean;
+}
+
+const writeHooks: ((bucket: BucketRec, rec: ObjectRec) => void)[] = [];
+/** Runs as a new version is written, before it is stored (replication marks it PENDING). */
+export function onVersionWrite(h: (bucket: BucketRec, rec: ObjectRec) => void): void { writeHooks.push(h); }
+
 /**
  * Writes `rec` (an object or a delete marker) as the key's new current version, with the
  * version id the bucket's versioning state gives it. Blobs of replaced null versions go.
  */
-export function writeVersion(bucket: BucketRec, rec: ObjectRec): ObjectRec {
+export function writeVersion(bucket: BucketRec, rec: ObjectRec, opts: WriteOptions = {}): ObjectRec {
   const s = s3State();
   rec.seq = s.seq.next++;
-  rec.versionId = bucket.versioning === 'Enabled' ? newVersionId() : NULL_VERSION;
+  rec.versionId = opts.versionId ?? (bucket.versioning === 'Enabled' ? newVersionId() : NULL_VERSION);
+  if (opts.replicate !== false) for (const h of writeHooks) h(bucket, rec);
   const id = objectId(rec.bucket, rec.key);
   const cur = s.objects.get(id);
   let replaced: ObjectRec | undefined;
