@@ -19,6 +19,7 @@ const implementations: Record<string, () => Promise<Service>> = {
   ssm: () => import('./ssm/index.js').then((m) => m.ssm),
   sns: () => import('./sns/index.js').then((m) => m.sns),
   ram: () => import('./ram/index.js').then((m) => m.ram),
+  kinesis: () => import('./kinesis/index.js').then((m) => m.kinesis),
 };
 
 const loaded = new Map<string, Service>();
