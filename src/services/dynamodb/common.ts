@@ -17,8 +17,11 @@ export const st = (ctx: RequestContext): DynamoState => dynamoState(ctx);
 
 export const notFound = () => new ServiceError('ResourceNotFoundException', 'Requested resource not found', 400);
 
-/** A table ImportTable is filling: CREATING until its import ends (imports.ts). */
-export const isImporting = (t: Table): boolean => t.rec.importUntil !== undefined && clock.now() < t.rec.importUntil;
+/** A table still CREATING: one ImportTable is filling (imports.ts) or a new replica (replicas.ts). */
+export const isImporting = (t: Table): boolean => {
+  const until = t.rec.importUntil ?? t.rec.replicaReadyAt;
+  return until !== undefined && clock.now() < until;
+};
 
 /** A table for reads and writes: a CREATING one is not there yet, as on AWS. */
 export function getTable(ctx: RequestContext, name: string): Table {
@@ -83,8 +86,12 @@ export function checkSize(item: Item, update = false): number {
 
 export const currentItem = (s: DynamoState, t: Table, pk: string): Item | undefined => s.items.get(itemKey(t.rec.name, pk))?.item;
 
-/** Hooks the TTL module sets: called after every write. */
-export const writeHooks: { afterWrite?: (s: DynamoState, t: Table, pk: string, item: Item | undefined) => void } = {};
+/** Hooks the TTL module sets: called after every write; and the fan-out to replicas and Kinesis
+ * destinations (replication.ts), called only for tables that have either. */
+export const writeHooks: {
+  afterWrite?: (s: DynamoState, t: Table, pk: string, item: Item | undefined) => void;
+  fanOut?: (s: DynamoState, t: Table, pk: string, before: Item | undefined, after: Item | undefined, origin: Origin) => void;
+} = {};
 
 /** The one write path: journal, ordered indexes, TTL, the table's stream. `after` undefined deletes. */
 export function writeItem(s: DynamoState, t: Table, pk: string, before: Item | undefined, after: Item | undefined, origin: Origin = 'client'): void {
@@ -94,6 +101,8 @@ export function writeItem(s: DynamoState, t: Table, pk: string, before: Item | u
   writeHooks.afterWrite?.(s, t, pk, after);
   recordChange(s, t, before, after, origin);
   logChange(s, t, pk, after);
+  // One cheap check keeps tables without replicas or Kinesis destinations off this path.
+  if (t.rec.replicas || t.rec.legacyGroup || t.rec.kinesis) writeHooks.fanOut?.(s, t, pk, before, after, origin);
 }
 
 /** Builds the request's ExprContext and checks names/values are only given with expressions. */

@@ -1,14 +1,17 @@
 // Amazon DynamoDB: tables, items (expressions and the legacy parameters, exact 38-digit
 // numbers), Query/Scan over ordered indexes with LSIs and GSIs, batches, transactions, PartiQL,
 // consumed capacity, TTL, streams (served to the Streams API through `internal`), backups,
-// point-in-time recovery, exports to and imports from S3. Operations not listed here (global
-// tables, Kinesis streaming destinations…) answer 501.
+// point-in-time recovery, exports to and imports from S3, global tables (both versions, with
+// real replication between the regions of this one process), replica auto scaling settings and
+// Kinesis streaming destinations. Operations not listed here answer 501.
 //
 // Where things are: tables.ts (table operations), items.ts, query.ts, batch.ts, legacy.ts
 // (pre-expression parameters), expr.ts (expressions), partiql.ts + partiql-exec.ts, ttl.ts,
 // streams.ts + stream-api.ts, backups.ts + pitr-log.ts, exports.ts + imports.ts (S3 through
-// s3-data.ts), policies.ts (resource policies), insights.ts (Contributor Insights), state.ts
-// (ordered indexes).
+// s3-data.ts), policies.ts (resource policies), insights.ts (Contributor Insights), replicas.ts
+// (global tables 2019.11.21: UpdateTable ReplicaUpdates), global-legacy.ts (2017.11.29),
+// replication.ts (both versions' replication), replica-autoscaling.ts, kinesis-destinations.ts,
+// state.ts (ordered indexes).
 import type { Service } from '../service.js';
 import {
   createTable, deleteTable, describeEndpoints, describeLimits, describeTable, listTables, listTagsOfResource, tagResource,
@@ -28,6 +31,14 @@ import { batchExecuteStatement, executeStatement, executeTransaction } from './p
 import { describeExport, exportTableToPointInTime, listExports } from './exports.js';
 import { describeImport, importTable, listImports } from './imports.js';
 import { describeStream, getRecords, getShardIterator, listStreams } from './stream-api.js';
+import {
+  createGlobalTable, describeGlobalTable, describeGlobalTableSettings, listGlobalTables, updateGlobalTable, updateGlobalTableSettings,
+} from './global-legacy.js';
+import { describeTableReplicaAutoScaling, updateTableReplicaAutoScaling } from './replica-autoscaling.js';
+import {
+  describeKinesisStreamingDestination, disableKinesisStreamingDestination, enableKinesisStreamingDestination, updateKinesisStreamingDestination,
+} from './kinesis-destinations.js';
+import './replication.js'; // the write path's fan-out to replicas and Kinesis destinations
 
 export const dynamodb: Service = {
   name: 'dynamodb',
@@ -77,6 +88,18 @@ export const dynamodb: Service = {
     ImportTable: importTable,
     DescribeImport: describeImport,
     ListImports: listImports,
+    CreateGlobalTable: createGlobalTable,
+    UpdateGlobalTable: updateGlobalTable,
+    DescribeGlobalTable: describeGlobalTable,
+    ListGlobalTables: listGlobalTables,
+    DescribeGlobalTableSettings: describeGlobalTableSettings,
+    UpdateGlobalTableSettings: updateGlobalTableSettings,
+    DescribeTableReplicaAutoScaling: describeTableReplicaAutoScaling,
+    UpdateTableReplicaAutoScaling: updateTableReplicaAutoScaling,
+    EnableKinesisStreamingDestination: enableKinesisStreamingDestination,
+    DisableKinesisStreamingDestination: disableKinesisStreamingDestination,
+    DescribeKinesisStreamingDestination: describeKinesisStreamingDestination,
+    UpdateKinesisStreamingDestination: updateKinesisStreamingDestination,
   },
   // The DynamoDB Streams API, served by src/services/dynamodbstreams/ through these.
   internal: {

@@ -52,6 +52,89 @@ export interface TableRec {
   insights?: Record<string, { enabled: boolean; at: number; mode: string }>;
   /** A table ImportTable makes is CREATING until then (epoch ms; imports.ts). */
   importUntil?: number;
+  /** A replica UpdateTable ReplicaUpdates made in this region is CREATING until then (epoch ms; replicas.ts). */
+  replicaReadyAt?: number;
+  /** Global tables version 2019.11.21: the replicas of this table in other regions (replicas.ts). */
+  replicas?: ReplicaRec[];
+  /** Global tables version 2017.11.29: the global table this table belongs to (global-legacy.ts). */
+  legacyGroup?: { name: string; regions: string[] };
+  /** Auto scaling settings as UpdateTableReplicaAutoScaling stored them (replica-autoscaling.ts). */
+  autoScaling?: AutoScalingRec;
+  /** Kinesis Data Streams destinations (kinesis-destinations.ts). */
+  kinesis?: KinesisDestRec[];
+}
+
+/** One replica of a version 2019.11.21 global table, as every other member records it. */
+export interface ReplicaRec {
+  region: string;
+  /** Epoch ms: CREATING until then, ACTIVE after. */
+  readyAt: number;
+  /** Epoch ms the replica was deleted: DELETING until `goneAt`, then no longer listed. */
+  deletingAt?: number;
+  goneAt?: number;
+  kmsKey?: string;
+  readOverride?: number;
+  maxReadOverride?: number;
+  gsis?: { IndexName: string; ProvisionedThroughputOverride?: { ReadCapacityUnits?: number }; OnDemandThroughputOverride?: { MaxReadRequestUnits?: number } }[];
+  tableClass?: string;
+}
+
+/** AutoScalingSettingsDescription as the API returns it. */
+export interface AutoScalingSettings {
+  MinimumUnits?: number;
+  MaximumUnits?: number;
+  AutoScalingDisabled?: boolean;
+  AutoScalingRoleArn?: string;
+  ScalingPolicies?: { PolicyName?: string; TargetTrackingScalingPolicyConfiguration?: Record<string, unknown> }[];
+}
+/** Stored auto scaling settings: write settings for the whole global table, read settings per region. */
+export interface AutoScalingRec {
+  write?: AutoScalingSettings;
+  gsiWrite?: Record<string, AutoScalingSettings>;
+  read?: Record<string, AutoScalingSettings>;
+  gsiRead?: Record<string, Record<string, AutoScalingSettings>>;
+}
+
+/** A Kinesis data stream a table's changes go to. Status follows the clock from the epoch-ms marks. */
+export interface KinesisDestRec {
+  streamArn: string;
+  enabledAt: number;
+  /** When the destination turns ACTIVE (ENABLING before). */
+  activeAt: number;
+  disabledAt?: number;
+  /** When a disabled destination reads DISABLED (DISABLING before). */
+  offAt?: number;
+  precision: 'MILLISECOND' | 'MICROSECOND';
+  /** UPDATING until then, after UpdateKinesisStreamingDestination. */
+  updatingUntil?: number;
+}
+
+/** A version 2017.11.29 global table (global-legacy.ts), kept account-wide. */
+export interface LegacyGlobalRec {
+  name: string;
+  arn: string;
+  created: number;
+  regions: string[];
+  /** CREATING until `readyAt`, UPDATING until `updatingUntil` (epoch ms). */
+  readyAt: number;
+  updatingUntil?: number;
+}
+
+/** An item change waiting to reach the other replicas (replication.ts); journalled so kill -9 loses none. */
+export interface PendingChange {
+  n: number;
+  table: string;
+  pk: string;
+  /** The item after the change (absent: deleted). */
+  item?: Item;
+  /** Epoch ms of the write, for last-writer-wins. */
+  at: number;
+  /** Regions to deliver to. */
+  to: string[];
+  /** The account and region the change was made in. */
+  accountId: string;
+  region: string;
+  legacy?: boolean;
 }
 export interface ItemRec { t: string; item: Item }
 
@@ -240,6 +323,9 @@ export class Table {
   rangeAttr: string | undefined;
   /** TTL deletions scheduled on the clock, by item key. */
   readonly ttlTimers = new Map<string, Timer>();
+  /** Replicated tables only: recent writes by item key (epoch ms and region), oldest first, for
+   * last-writer-wins against changes still arriving from other regions (replication.ts). */
+  readonly lastWrite = new Map<string, { at: number; region: string }>();
   constructor(public rec: TableRec) { this.build(); }
 
   build(): void {
@@ -315,12 +401,17 @@ export interface DynamoState {
   imports: Collection<ImportRec>;
   /** ClientRequestToken → when it was used and a digest of the request (10 minutes). */
   tokens: Map<string, { at: number; digest: string }>;
+  /** Item changes not yet replicated to other regions (replication.ts). */
+  replication: Collection<PendingChange>;
+  /** Version 2017.11.29 global tables (global-legacy.ts); only the account's home scope uses it. */
+  globalTables: Collection<LegacyGlobalRec>;
 }
 
 export const itemKey = (table: string, pk: string) => `${table}\u0000${pk}`;
 
-/** Called after a restart or a new table: re-creates TTL timers (set by ttl.ts). */
-export const hooks: { afterRebuild?: (s: DynamoState, t: Table) => void } = {};
+/** Called after a restart or a new table: re-creates TTL timers (set by ttl.ts); after a load,
+ * re-schedules pending replication (set by replication.ts). */
+export const hooks: { afterRebuild?: (s: DynamoState, t: Table) => void; afterLoad?: (s: DynamoState) => void } = {};
 
 /** Fills `into` with `records` grouped by `keyOf`, each group in counter (n) order. */
 function groupInOrder<R extends { n: number }>(into: Map<string, R[]>, records: Iterable<R>, keyOf: (r: R) => string): void {
@@ -341,6 +432,7 @@ export const dynamoState = defineState<DynamoState>({
     streams: c.collection<StreamRec>('streams'), streamRecords: c.collection<StoredStreamRecord>('streamRecords'), shards: new Map(),
     backups: c.collection<BackupRec>('backups'), pitrLog: c.collection<PitrEntry>('pitrLog'), pitr: new Map(),
     exports: c.collection<ExportRec>('exports'), imports: c.collection<ImportRec>('imports'),
+    replication: c.collection<PendingChange>('replication'), globalTables: c.collection<LegacyGlobalRec>('globalTables'),
   }),
   rebuild(s) {
     s.live.clear();
@@ -352,6 +444,7 @@ export const dynamoState = defineState<DynamoState>({
       if (t) t.index(undefined, r.item, t.pkOf(r.item));
     }
     for (const t of s.live.values()) hooks.afterRebuild?.(s, t);
+    hooks.afterLoad?.(s);
   },
 });
 

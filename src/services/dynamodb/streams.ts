@@ -81,8 +81,8 @@ function sameItem(a: Item, b: Item): boolean {
   return ka.length === Object.keys(b).length && ka.every((k) => equalValues(a[k], b[k]));
 }
 
-/** Who made a change: a client, or DynamoDB's TTL process. */
-export type Origin = 'client' | 'ttl';
+/** Who made a change: a client, DynamoDB's TTL process, or global tables replication. */
+export type Origin = 'client' | 'ttl' | 'replication';
 
 /** Appends the stream record for one item change (called by the one write path). */
 export function recordChange(s: DynamoState, t: Table, before: Item | undefined, after: Item | undefined, origin: Origin = 'client'): void {

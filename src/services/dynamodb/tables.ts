@@ -10,6 +10,8 @@ import { type IndexRec, type KeyElem, type TableRec, Table, itemKey, trackTimers
 import { invalidParam, validation } from './values.js';
 import { closeStream, openStream, streamArnOf } from './streams.js';
 import { dropLog } from './pitr-log.js';
+import { isGlobal, leaveReplicaSet, planReplicaUpdates, replicaDescription, replicaSetChanging, syncSharedSettings } from './replicas.js';
+import { leaveLegacyGroup } from './global-legacy.js';
 
 const inUse = (msg: string) => new ServiceError('ResourceInUseException', msg, 400);
 
@@ -176,14 +178,19 @@ export function describe(t: Table, status = 'ACTIVE'): Record<string, unknown> {
     ...(r.restore ? { RestoreSummary: { ...r.restore, RestoreDateTime: new Date(r.restore.RestoreDateTime), RestoreInProgress: status === 'CREATING' } } : {}),
     ...(r.tableClass !== 'STANDARD' ? { TableClassSummary: { TableClass: r.tableClass } } : {}),
     DeletionProtectionEnabled: r.deletionProtection,
+    ...replicaDescription(r),
   };
 }
+
+/** A table's status now: CREATING while an import or a new replica fills it, UPDATING while its replica set changes. */
+export const statusOf = (t: Table): string => (isImporting(t) ? 'CREATING' : replicaSetChanging(t.rec) ? 'UPDATING' : 'ACTIVE');
 
 export function describeTable(ctx: RequestContext, input: In<'DescribeTable'>): Out<'DescribeTable'> {
   const t = st(ctx).live.get(input.TableName);
   if (!t) throw new ServiceError('ResourceNotFoundException', `Requested resource not found: Table: ${input.TableName} not found`, 400);
-  // A table ImportTable makes is CREATING until its import ends (imports.ts).
-  return { Table: describe(t, isImporting(t) ? 'CREATING' : 'ACTIVE') } as Out<'DescribeTable'>;
+  // A table ImportTable makes is CREATING until its import ends (imports.ts); a new replica
+  // likewise, and a table whose replica set changes is UPDATING (replicas.ts).
+  return { Table: describe(t, statusOf(t)) } as Out<'DescribeTable'>;
 }
 
 export function deleteTable(ctx: RequestContext, input: In<'DeleteTable'>): Out<'DeleteTable'> {
@@ -198,6 +205,9 @@ export function deleteTable(ctx: RequestContext, input: In<'DeleteTable'>): Out<
     throw validation('Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.');
   }
   const out = describe(t, 'DELETING');
+  // A replica's deletion removes it from its global table (the others keep replicating).
+  leaveReplicaSet(ctx, t.rec);
+  leaveLegacyGroup(ctx, t.rec);
   if (t.rec.streamLabel) closeStream(s, streamArnOf(t.rec.arn, t.rec.streamLabel));
   dropLog(s, t.rec.name);
   for (const o of t.base.parts) for (const e of o.entries) s.items.delete(itemKey(t.rec.name, e.pk));
@@ -235,6 +245,8 @@ export function updateTable(ctx: RequestContext, input: In<'UpdateTable'>): Out<
       throw invalidParam('ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED');
     }
     if (billing === 'PAY_PER_REQUEST') { r.read = 0; r.write = 0; r.payPerRequestSince = now; }
+    // A replicated table's write capacity must be on demand or auto scaled (replicas.ts).
+    if (billing === 'PROVISIONED' && isGlobal(r) && !r.autoScaling?.write) throw validation('Table write capacity should either be Pay-Per-Request or AutoScaled.');
     r.billingMode = billing;
   }
   if (input.ProvisionedThroughput) {
@@ -257,6 +269,8 @@ export function updateTable(ctx: RequestContext, input: In<'UpdateTable'>): Out<
     // Observed wordings (aws-controllers-k8s/community#2782 and published DynamoDB error catalogues).
     if (sp.StreamEnabled && r.stream?.StreamEnabled) throw validation(`Table already has an enabled stream: TableName: ${r.name}`);
     if (!sp.StreamEnabled && !r.stream?.StreamEnabled) throw validation(`Table has no stream to disable: TableName: ${r.name}`);
+    // Observed wording (hashicorp/terraform-provider-aws#34450).
+    if (!sp.StreamEnabled && (isGlobal(r) || r.legacyGroup)) throw invalidParam('Disabling Stream is not allowed for a Global Table replica.');
     if (sp.StreamEnabled && !sp.StreamViewType) {
       throw validation('1 validation error detected: Value null at \'streamSpecification.streamViewType\' failed to satisfy constraint: Member must not be null'); // approximate
     }
@@ -298,6 +312,12 @@ export function updateTable(ctx: RequestContext, input: In<'UpdateTable'>): Out<
     }
   }
   if (r.gsis.length > 20) throw invalidParam('GlobalSecondaryIndex count exceeds the per-table limit of 20');
+  // Global tables version 2019.11.21 (replicas.ts): checked here, carried out once the table is saved.
+  let replicaWork: (() => void) | undefined;
+  if (input.ReplicaUpdates?.length) {
+    replicaWork = planReplicaUpdates(ctx, s, r, input.ReplicaUpdates);
+    changed = true;
+  }
   if (!changed) throw validation('At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required');
   // Re-enabling makes a new stream; disabling closes the current one, still readable 24 h.
   if (streamChange?.open) {
@@ -313,6 +333,10 @@ export function updateTable(ctx: RequestContext, input: In<'UpdateTable'>): Out<
   for (const ix of newGsis) {
     const o = t.addIndex(ix);
     for (const p of t.base.parts) for (const e of p.entries) o.insert(e.item, e.pk);
+  }
+  replicaWork?.();
+  if (isGlobal(r) && (input.BillingMode || input.ProvisionedThroughput || input.AttributeDefinitions || input.GlobalSecondaryIndexUpdates)) {
+    syncSharedSettings(ctx, r);
   }
   void writeItem;
   return { TableDescription: describe(t, 'UPDATING') } as Out<'UpdateTable'>;

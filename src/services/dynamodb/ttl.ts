@@ -11,6 +11,7 @@ import type { RequestContext } from '../service.js';
 import { type In, type Out, getTable, st, writeHooks, writeItem, currentItem } from './common.js';
 import { type DynamoState, type Table, hooks, trackTimers } from './state.js';
 import { type Item, validation, Dec } from './values.js';
+import { peersOf } from './replicas.js';
 
 function expiryMs(t: Table, item: Item | undefined): number | undefined {
   const ttl = t.rec.ttl;
@@ -50,10 +51,14 @@ export function updateTimeToLive(ctx: RequestContext, input: In<'UpdateTimeToLiv
   const cur = t.rec.ttl;
   if (spec.Enabled && cur?.enabled) throw validation('TimeToLive is already enabled');
   if (!spec.Enabled && !cur?.enabled) throw validation('TimeToLive is already disabled');
-  t.rec = { ...t.rec, ttl: { attr: spec.AttributeName, enabled: spec.Enabled } };
-  s.tables.set(t.rec.name, t.rec);
-  if (spec.Enabled) scheduleAll(s, t);
-  else { for (const x of t.ttlTimers.values()) x.cancel(); t.ttlTimers.clear(); }
+  // A global table's replicas share the setting (TimeToLiveSpecification is a table-level,
+  // not per-replica, property of AWS::DynamoDB::GlobalTable; synchronized settings).
+  for (const m of [{ s, t }, ...peersOf(ctx, t.rec)]) {
+    m.t.rec = { ...m.t.rec, ttl: { attr: spec.AttributeName, enabled: spec.Enabled } };
+    m.s.tables.set(m.t.rec.name, m.t.rec);
+    if (spec.Enabled) scheduleAll(m.s, m.t);
+    else { for (const x of m.t.ttlTimers.values()) x.cancel(); m.t.ttlTimers.clear(); }
+  }
   return { TimeToLiveSpecification: { Enabled: spec.Enabled, AttributeName: spec.AttributeName } };
 }
 
