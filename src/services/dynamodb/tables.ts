@@ -6,11 +6,10 @@ import { ServiceError } from '../../core/errors.js';
 import { clock } from '../../core/clock-instance.js';
 import type { RequestContext } from '../service.js';
 import { type In, type Out, isImporting, notFound, st, writeItem } from './common.js';
-import { type IndexRec, type KeyElem, type TableRec, Table, itemKey, trackTimers } from './state.js';
+import { type IndexRec, type KeyElem, type TableRec, Table, trackTimers } from './state.js';
 import { invalidParam, validation } from './values.js';
 import { closeStream, openStream, streamArnOf } from './streams.js';
-import { dropLog } from './pitr-log.js';
-import { isGlobal, leaveReplicaSet, planReplicaUpdates, replicaDescription, replicaSetChanging, syncSharedSettings } from './replicas.js';
+import { dropTable, isGlobal, leaveReplicaSet, planReplicaUpdates, replicaDescription, replicaSetChanging, syncSharedSettings } from './replicas.js';
 import { leaveLegacyGroup } from './global-legacy.js';
 
 const inUse = (msg: string) => new ServiceError('ResourceInUseException', msg, 400);
@@ -208,13 +207,7 @@ export function deleteTable(ctx: RequestContext, input: In<'DeleteTable'>): Out<
   // A replica's deletion removes it from its global table (the others keep replicating).
   leaveReplicaSet(ctx, t.rec);
   leaveLegacyGroup(ctx, t.rec);
-  if (t.rec.streamLabel) closeStream(s, streamArnOf(t.rec.arn, t.rec.streamLabel));
-  dropLog(s, t.rec.name);
-  for (const o of t.base.parts) for (const e of o.entries) s.items.delete(itemKey(t.rec.name, e.pk));
-  for (const timer of t.ttlTimers.values()) timer.cancel();
-  t.ttlTimers.clear();
-  s.tables.delete(t.rec.name);
-  s.live.delete(t.rec.name);
+  dropTable(s, t);
   return { TableDescription: out } as Out<'DeleteTable'>;
 }
 
