@@ -9,13 +9,14 @@
 // dominate their cost: in memory mode they stay in memory; with --data-dir they are written in
 // one synchronous write (still before the 2xx) and read back whole. Reads of a small blob are
 // a BufferStream, which the gateway sends in one write with the headers.
-import { createHash, hash, randomUUID } from 'node:crypto';
+import { hash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, renameSync, unlinkSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { onReset } from './state.js';
+import { workerMd5 } from './md5-worker.js';
 
 export interface StoredBlob {
   id: string;
@@ -97,30 +98,36 @@ export async function putBlob(source: Readable | Buffer, observers: BlobObserver
     else { const final = pathOf(id); ensureDir(owner); writeFileSync(`${final}.part`, whole); renameSync(`${final}.part`, final); }
     return { id, size, md5: hash('md5', whole, 'hex') };
   }
-  const md5 = createHash('md5');
-  const see = (c: Buffer) => { md5.update(c); for (const o of observers) o(c); };
-  for (const c of head) see(c);
+  // A large body's MD5 is computed on a worker thread while this one receives and writes.
+  const md5 = workerMd5();
+  let wait: Promise<void> | undefined;
+  const see = (c: Buffer) => { for (const o of observers) o(c); wait = md5.update(c); };
   ensureDir(owner);
   const final = pathOf(id);
   const partial = `${final}.part`;
   const out = createWriteStream(partial);
+  let digest: string;
   try {
+    for (const c of head) see(c);
     const rest = async function* (): AsyncGenerator<Buffer> {
       yield* head;
       for (let r = await it.next(); !r.done; r = await it.next()) {
         const c = Buffer.isBuffer(r.value) ? r.value : Buffer.from(r.value);
         see(c); size += c.length;
         yield c;
+        if (wait) { await wait; wait = undefined; }
       }
     };
     await pipeline(Readable.from(rest()), out);
+    digest = await md5.digest();
     renameSync(partial, final);
   } catch (e) {
+    md5.abort();
     out.destroy();
     try { unlinkSync(partial); } catch { /* never created */ }
     throw e;
   }
-  return { id, size, md5: md5.digest('hex') };
+  return { id, size, md5: digest };
 }
 
 function ensureDir(owner: string): void {
