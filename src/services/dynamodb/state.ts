@@ -138,9 +138,23 @@ export interface PendingChange {
 }
 export interface ItemRec { t: string; item: Item }
 
-/** A table's stream. One shard per stream: AWS splits and rolls shards over (clients follow
- * ParentShardId), Nimbus keeps a single open shard for the stream's whole life, which every
- * shard-walking client handles. */
+/** One shard of a stream (streams.ts). Its records are the stream's records whose counters lie
+ * in (start, end]; shards follow each other, so a record lives in exactly one shard. */
+export interface ShardRec {
+  id: string;
+  /** The shard it followed when it opened (absent for the stream's first shard). */
+  parent?: string;
+  /** Epoch ms it opened: an open shard closes SHARD_ROLL_MS later (streams.ts). */
+  opened: number;
+  /** The counter its StartingSequenceNumber stands for; its records come after it. */
+  start: number;
+  /** Once closed: the counter of its EndingSequenceNumber (its last record, or `start` if it had none). */
+  end?: number;
+  /** Once closed: epoch ms it closed; it disappears 24 h later. */
+  closed?: number;
+}
+
+/** A table's stream: its shards roll over on the clock, each child naming its parent (streams.ts). */
 export interface StreamRec {
   arn: string;
   table: string;
@@ -149,12 +163,16 @@ export interface StreamRec {
   keySchema: KeyElem[];
   /** Epoch ms. */
   created: number;
-  shardId: string;
+  /** Its shards in the order they opened (which is ShardId order): closed ones until they are
+   * trimmed, then the open one (none once the stream is disabled). */
+  shards: ShardRec[];
+  /** Journals written before shards rolled over name the stream's single shard here instead. */
+  shardId?: string;
   /** Counter of the next record (sequence numbers derive from it). */
   next: number;
   /** Highest counter trimmed away (0: none). */
   trimmed: number;
-  /** Epoch ms the stream was disabled (UpdateTable or DeleteTable); its shard is then closed. */
+  /** Epoch ms the stream was disabled (UpdateTable or DeleteTable); its open shard then closed. */
   disabledAt?: number;
 }
 export interface StoredStreamRecord { s: string; n: number; at: number; r: Record<string, unknown> }

@@ -38,10 +38,20 @@ async function shardOf(arn: string): Promise<string> {
   return d.StreamDescription!.Shards![0].ShardId!;
 }
 
+/** Every record of the stream still readable, walking its shards oldest first (parents before children). */
 async function readAll(arn: string, type: 'TRIM_HORIZON' | 'LATEST' = 'TRIM_HORIZON'): Promise<_Record[]> {
-  const it = await streams.send(new GetShardIteratorCommand({ StreamArn: arn, ShardId: await shardOf(arn), ShardIteratorType: type }));
-  const r = await streams.send(new GetRecordsCommand({ ShardIterator: it.ShardIterator! }));
-  return r.Records!;
+  const out: _Record[] = [];
+  const d = await streams.send(new DescribeStreamCommand({ StreamArn: arn }));
+  for (const sh of d.StreamDescription!.Shards!) {
+    let it = (await streams.send(new GetShardIteratorCommand({ StreamArn: arn, ShardId: sh.ShardId, ShardIteratorType: type }))).ShardIterator;
+    while (it) {
+      const r = await streams.send(new GetRecordsCommand({ ShardIterator: it }));
+      out.push(...r.Records!);
+      // An open shard read to its end answers no records (and a next iterator); a closed one no next iterator.
+      it = r.Records!.length ? r.NextShardIterator : undefined;
+    }
+  }
+  return out;
 }
 
 test('CreateTable with a stream: LatestStreamArn/Label, DescribeStream and ListStreams', async () => {
@@ -52,7 +62,10 @@ test('CreateTable with a stream: LatestStreamArn/Label, DescribeStream and ListS
   assert.equal(arn, d.LatestStreamArn);
   assert.deepEqual(d.StreamSpecification, { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' });
   const s = (await streams.send(new DescribeStreamCommand({ StreamArn: arn }))).StreamDescription!;
-  assert.equal(s.StreamStatus, 'ENABLED');
+  // ENABLING for a few seconds of clock, then ENABLED.
+  assert.equal(s.StreamStatus, 'ENABLING');
+  n.clock.advance('PT5S');
+  assert.equal((await streams.send(new DescribeStreamCommand({ StreamArn: arn }))).StreamDescription!.StreamStatus, 'ENABLED');
   assert.equal(s.StreamViewType, 'NEW_AND_OLD_IMAGES');
   assert.equal(s.TableName, 'orders');
   assert.equal(s.StreamLabel, d.LatestStreamLabel);
@@ -62,6 +75,8 @@ test('CreateTable with a stream: LatestStreamArn/Label, DescribeStream and ListS
   assert.match(s.Shards![0].ShardId!, /^shardId-\d{20}-[0-9a-f]{8}$/);
   assert.match(s.Shards![0].SequenceNumberRange!.StartingSequenceNumber!, /^\d{21,}$/);
   assert.equal(s.Shards![0].SequenceNumberRange!.EndingSequenceNumber, undefined);
+  assert.equal(s.Shards![0].ParentShardId, undefined);
+  assert.equal(s.LastEvaluatedShardId, undefined);
   await table('other', 'KEYS_ONLY');
   const all = await streams.send(new ListStreamsCommand({}));
   assert.deepEqual(all.Streams!.map((x) => x.TableName).sort(), ['orders', 'other']);
@@ -240,12 +255,13 @@ test('disabling keeps the old stream readable (shard closed); re-enabling makes 
   assert.equal(d.LatestStreamArn, first);
   await ddb.send(new PutItemCommand({ TableName: 'life', Item: { pk: { S: 'b' } } })); // not streamed
   const s = (await streams.send(new DescribeStreamCommand({ StreamArn: first }))).StreamDescription!;
-  assert.equal(s.StreamStatus, 'DISABLED');
+  assert.equal(s.StreamStatus, 'DISABLING');
   assert.ok(s.Shards![0].SequenceNumberRange!.EndingSequenceNumber);
   const r = await streams.send(new GetRecordsCommand({ ShardIterator: it }));
   assert.deepEqual(r.Records!.map((x) => x.dynamodb!.Keys!.pk.S), ['a']);
   assert.equal(r.NextShardIterator, undefined, 'a closed shard read to its end has no next iterator');
-  n.clock.advance('PT1S');
+  n.clock.advance('PT5S');
+  assert.equal((await streams.send(new DescribeStreamCommand({ StreamArn: first }))).StreamDescription!.StreamStatus, 'DISABLED');
   const u = await ddb.send(new UpdateTableCommand({ TableName: 'life', StreamSpecification: { StreamEnabled: true, StreamViewType: 'KEYS_ONLY' } }));
   const second = u.TableDescription!.LatestStreamArn!;
   assert.notEqual(second, first);
@@ -254,6 +270,8 @@ test('disabling keeps the old stream readable (shard closed); re-enabling makes 
   assert.deepEqual((await streams.send(new ListStreamsCommand({ TableName: 'life' }))).Streams!.length, 2);
   // Deleting the table disables its stream, which stays readable until retention ends.
   await ddb.send(new DeleteTableCommand({ TableName: 'life' }));
+  assert.equal((await streams.send(new DescribeStreamCommand({ StreamArn: second }))).StreamDescription!.StreamStatus, 'DISABLING');
+  n.clock.advance('PT5S');
   assert.equal((await streams.send(new DescribeStreamCommand({ StreamArn: second }))).StreamDescription!.StreamStatus, 'DISABLED');
   assert.deepEqual((await readAll(second)).map((x) => x.dynamodb!.Keys!.pk.S), ['c']);
   n.clock.advance('P1DT1M');
