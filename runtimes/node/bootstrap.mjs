@@ -1,12 +1,19 @@
 // Nimbus's Node.js runtime for Lambda: a small runtime interface client speaking the Lambda
 // Runtime API (AWS_LAMBDA_RUNTIME_API). Loads the handler `file.export` from LAMBDA_TASK_ROOT
-// (CommonJS .js/.cjs or ES module .mjs/.js), supports async and callback handlers, and formats
+// (CommonJS .js/.cjs or ES module .mjs/.js), supports async and callback handlers, response
+// streaming (the awslambda.streamifyResponse / awslambda.HttpResponseStream globals), and formats
 // console output as the AWS Node.js runtime does (timestamp, request id, level, message).
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import util from 'node:util';
 import { pathToFileURL } from 'node:url';
+import { Writable } from 'node:stream';
+import { register } from 'node:module';
+
+// ES modules ignore NODE_PATH; AWS's Node.js 18+ runtimes still resolve bare imports (the
+// runtime's SDK, layers' node_modules) from it. A resolve hook does the same here.
+register('./esm-resolve.mjs', import.meta.url);
 
 const [host, port] = process.env.AWS_LAMBDA_RUNTIME_API.split(':');
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
@@ -101,6 +108,81 @@ function run(handler, event, context) {
   });
 }
 
+// --- response streaming ("Response streaming for Lambda functions",
+// docs.aws.amazon.com/lambda/latest/dg/configuration-response-streaming.html) ---
+const HANDLER_STREAMING = Symbol.for('aws.lambda.runtime.handler.streaming');
+const HTTP_INTEGRATION = 'application/vnd.awslambda.http-integration-response';
+
+/** The responseStream a streaming handler writes to: a chunked POST to the Runtime API, opened on first use. */
+class ResponseStream extends Writable {
+  constructor(id) {
+    super();
+    this.id = id;
+    this.contentType = 'application/octet-stream';
+    this.req = undefined;
+    this.answered = undefined;
+  }
+  setContentType(t) { if (!this.req) this.contentType = String(t); }
+  get opened() { return !!this.req; }
+  open() {
+    if (this.req) return this.req;
+    const req = http.request({ host, port: Number(port), method: 'POST', path: `/2018-06-01/runtime/invocation/${this.id}/response`, agent,
+      headers: { 'Content-Type': this.contentType, 'Lambda-Runtime-Function-Response-Mode': 'streaming', 'Transfer-Encoding': 'chunked',
+        Trailer: 'Lambda-Runtime-Function-Error-Type, Lambda-Runtime-Function-Error-Body' } });
+    this.answered = new Promise((resolve) => {
+      req.on('response', (res) => { res.resume(); res.on('end', resolve); res.on('error', resolve); });
+      req.on('error', resolve);
+    });
+    this.req = req;
+    return req;
+  }
+  _write(chunk, encoding, cb) { this.open().write(chunk, encoding, cb); }
+  _final(cb) { const req = this.open(); stdoutWrite(`${SENTINEL}${this.id}\n`); req.end(); cb(); }
+  /** Ends the response with the error as trailers (what the function wrote so far stays sent). */
+  fail(err) {
+    const req = this.open();
+    stdoutWrite(`${SENTINEL}${this.id}\n`);
+    req.addTrailers({ 'Lambda-Runtime-Function-Error-Type': err.errorType, 'Lambda-Runtime-Function-Error-Body': Buffer.from(JSON.stringify(err)).toString('base64') });
+    req.end();
+    return this.answered;
+  }
+}
+
+globalThis.awslambda = {
+  streamifyResponse(fn, options) {
+    fn[HANDLER_STREAMING] = 'response';
+    if (options?.highWaterMark) fn.highWaterMark = options.highWaterMark;
+    return fn;
+  },
+  HttpResponseStream: {
+    /** Status code, headers and cookies as a JSON prelude, then eight NUL bytes, then the body. */
+    from(stream, prelude) {
+      stream.setContentType(HTTP_INTEGRATION);
+      stream.write(JSON.stringify(prelude ?? {}));
+      stream.write(new Uint8Array(8));
+      return stream;
+    },
+  },
+};
+
+async function runStreaming(handler, event, context, id) {
+  const rs = new ResponseStream(id);
+  try {
+    await handler(event, rs, context);
+    if (!rs.writableEnded) rs.end();
+    await new Promise((resolve, reject) => {
+      if (rs.writableFinished) resolve(); else { rs.on('finish', resolve); rs.on('error', reject); }
+    });
+    await rs.answered;
+  } catch (e) {
+    const err = errorOf(e);
+    console.error(`Invoke Error \t${JSON.stringify(err)}`);
+    if (rs.opened) { await rs.fail(err); return; }
+    stdoutWrite(`${SENTINEL}${id}\n`);
+    await call('POST', `/invocation/${id}/error`, JSON.stringify(err), { 'Lambda-Runtime-Function-Error-Type': 'Unhandled' });
+  }
+}
+
 const handler = await load();
 const fnName = process.env.AWS_LAMBDA_FUNCTION_NAME;
 for (;;) {
@@ -129,6 +211,7 @@ for (;;) {
   }
   let event;
   try { event = JSON.parse(next.body.toString('utf8') || 'null'); } catch { event = next.body.toString('utf8'); }
+  if (handler[HANDLER_STREAMING] === 'response') { await runStreaming(handler, event, context, id); continue; }
   let path_, body;
   try {
     const result = await run(handler, event, context);

@@ -2,6 +2,7 @@
 // an EventBridge bus. Used by asynchronous invocation (OnSuccess/OnFailure) and by stream
 // event source mappings (OnFailure). Delivery failures are logged, never thrown: AWS drops a
 // record it cannot deliver (and reports it in metrics).
+import { Readable } from 'node:stream';
 import { callService, serviceContext } from '../../core/internal-client.js';
 import { ServiceError } from '../../core/errors.js';
 import { log } from '../../core/log.js';
@@ -21,7 +22,7 @@ export function destinationKind(arn: string): 'sqs' | 'sns' | 'lambda' | 'events
  * Sends `record` (JSON) to `arn`. `detailType` is the EventBridge detail-type (AWS: "Lambda
  * Function Invocation Result - Success" / "- Failure").
  */
-export async function deliver(arn: string, record: unknown, o: { functionArn: string; success: boolean }): Promise<void> {
+export async function deliver(arn: string, record: unknown, o: { functionArn: string; success: boolean; s3Key?: () => string }): Promise<void> {
   const m = ARN.exec(arn);
   if (!m) return;
   const [, service, region, accountId, resource] = m;
@@ -39,6 +40,10 @@ export async function deliver(arn: string, record: unknown, o: { functionArn: st
     } else if (service === 'events') {
       await callService(ctx, 'events', 'PutEvents', { Entries: [{ Source: 'lambda', EventBusName: arn, Resources: [o.functionArn],
         DetailType: `Lambda Function Invocation Result - ${o.success ? 'Success' : 'Failure'}`, Detail: body }] }, scope);
+    } else if (service === 's3' && o.s3Key) {
+      // A bucket ARN (arn:aws:s3:::bucket): the record becomes one JSON object.
+      await callService(ctx, 's3', 'PutObject', { Bucket: resource, Key: o.s3Key(), Body: Readable.from([Buffer.from(body)]), ContentType: 'application/json' },
+        { accountId: o.functionArn.split(':')[4], region: o.functionArn.split(':')[3] });
     } else {
       log.warn(`lambda: destination ${arn} is not supported by Nimbus; record dropped`);
     }

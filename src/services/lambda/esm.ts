@@ -1,5 +1,6 @@
-// Event source mappings: Create/Get/Update/Delete/ListEventSourceMappings for SQS queues and
-// DynamoDB streams. The mapping is a record; its poller (esm-sqs.ts, esm-streams.ts) runs in
+// Event source mappings: Create/Get/Update/Delete/ListEventSourceMappings for SQS queues,
+// DynamoDB streams and Kinesis streams (or their enhanced fan-out consumers). The mapping is a
+// record; its poller (esm-sqs.ts; esm-streams.ts with esm-ddb.ts / esm-kinesis.ts) runs in
 // the background while the mapping is Enabled, and stops when it is disabled, deleted or on
 // reset. States move as AWS reports them: Creating → Enabled|Disabled, Updating/Enabling/
 // Disabling → Enabled|Disabled, Deleting → gone (the transition happens on the next turn of
@@ -20,6 +21,8 @@ import { destinationKind } from './destinations.js';
 import { onRebuild, type EsmRec } from './state.js';
 import { SqsPoller } from './esm-sqs.js';
 import { StreamPoller } from './esm-streams.js';
+import { dynamodbSource } from './esm-ddb.js';
+import { kinesisSource } from './esm-kinesis.js';
 
 export interface Poller { stop(): void }
 const pollers = new Map<string, Poller>();
@@ -32,7 +35,9 @@ function sourceKind(arn: string | undefined): EsmRec['kind'] {
   if (!arn) throw invalid('Unrecognized event source, must be kinesis, dynamodb stream or sqs.');
   if (/^arn:aws[a-zA-Z-]*:sqs:[a-z0-9-]+:\d{12}:[a-zA-Z0-9_-]{1,80}(\.fifo)?$/.test(arn)) return 'sqs';
   if (/^arn:aws[a-zA-Z-]*:dynamodb:[a-z0-9-]+:\d{12}:table\/[a-zA-Z0-9_.-]+\/stream\/.+$/.test(arn)) return 'dynamodb';
-  throw invalid(arn.includes(':kinesis:') || arn.includes(':kafka:') || arn.includes(':mq:') || arn.includes(':rds:')
+  // A stream, or an enhanced fan-out consumer of one (stream/<name>/consumer/<name>:<creation epoch>).
+  if (/^arn:aws[a-zA-Z-]*:kinesis:[a-z0-9-]+:\d{12}:stream\/[a-zA-Z0-9_.-]{1,128}(\/consumer\/[a-zA-Z0-9_.-]{1,128}:\d+)?$/.test(arn)) return 'kinesis';
+  throw invalid(arn.includes(':kafka:') || arn.includes(':mq:') || arn.includes(':rds:')
     ? `Nimbus does not support event sources of this kind yet: ${arn}` : 'Unrecognized event source, must be kinesis, dynamodb stream or sqs.');
 }
 
@@ -40,6 +45,11 @@ function sourceKind(arn: string | undefined): EsmRec['kind'] {
 function configure(kind: EsmRec['kind'], input: Partial<CreateEventSourceMappingRequest>, prev?: Record<string, unknown>): Record<string, unknown> {
   const c: Record<string, unknown> = { ...(prev ?? {}) };
   const set = (k: string, v: unknown) => { if (v !== undefined) c[k] = v; };
+  // Settings of Kafka, Amazon MQ and DocumentDB sources mean nothing for queues and streams.
+  for (const k of ['Topics', 'Queues', 'SourceAccessConfigurations', 'SelfManagedEventSource', 'SelfManagedKafkaEventSourceConfig',
+    'AmazonManagedKafkaEventSourceConfig', 'DocumentDBEventSourceConfig'] as const) {
+    if (input[k] !== undefined) throw invalid(`Unsupported ${k} parameter for given event source mapping type.`);
+  }
   if (kind === 'sqs') {
     for (const k of ['StartingPosition', 'StartingPositionTimestamp', 'MaximumRecordAgeInSeconds', 'BisectBatchOnFunctionError',
       'MaximumRetryAttempts', 'ParallelizationFactor', 'TumblingWindowInSeconds'] as const) {
@@ -52,11 +62,21 @@ function configure(kind: EsmRec['kind'], input: Partial<CreateEventSourceMapping
     set('MaximumBatchingWindowInSeconds', input.MaximumBatchingWindowInSeconds ?? (prev ? undefined : 0));
     set('ScalingConfig', input.ScalingConfig);
   } else {
+    if (input.ScalingConfig !== undefined) throw invalid('Unsupported ScalingConfig parameter for given event source mapping type.');
     if (!prev) {
       if (!input.StartingPosition) throw invalid('1 validation error detected: Value null at \'startingPosition\' failed to satisfy constraint: Member must not be null.');
-      if (input.StartingPosition === 'AT_TIMESTAMP') throw invalid('Unsupported starting position for DynamoDB stream: AT_TIMESTAMP.');
+      if (input.StartingPosition === 'AT_TIMESTAMP' && kind === 'dynamodb') throw invalid('Unsupported starting position for DynamoDB stream: AT_TIMESTAMP.');
       c.StartingPosition = input.StartingPosition;
-    } else if (input.StartingPosition !== undefined) throw invalid('StartingPosition cannot be updated.');
+      // Kinesis: AT_TIMESTAMP reads from StartingPositionTimestamp (epoch seconds), which
+      // belongs to no other position (API reference, CreateEventSourceMapping).
+      if (input.StartingPosition === 'AT_TIMESTAMP') {
+        if (input.StartingPositionTimestamp === undefined) throw invalid('StartingPositionTimestamp must be provided when StartingPosition is AT_TIMESTAMP.');
+        const t = input.StartingPositionTimestamp as unknown;
+        c.StartingPositionTimestamp = (t instanceof Date ? t.getTime() : typeof t === 'number' ? t * 1000 : Date.parse(String(t))) / 1000;
+      } else if (input.StartingPositionTimestamp !== undefined) {
+        throw invalid('StartingPositionTimestamp is only valid when StartingPosition is AT_TIMESTAMP.');
+      }
+    } else if (input.StartingPosition !== undefined || input.StartingPositionTimestamp !== undefined) throw invalid('StartingPosition cannot be updated.');
     set('BatchSize', input.BatchSize ?? (prev ? undefined : 100));
     set('MaximumBatchingWindowInSeconds', input.MaximumBatchingWindowInSeconds ?? (prev ? undefined : 0));
     set('ParallelizationFactor', input.ParallelizationFactor ?? (prev ? undefined : 1));
@@ -85,7 +105,7 @@ function configure(kind: EsmRec['kind'], input: Partial<CreateEventSourceMapping
     // AWS's wording (UpdateEventSourceMapping / CreateEventSourceMapping on SQS).
     throw invalid('Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10');
   }
-  if (kind === 'dynamodb' && batch > 10000) throw invalid('BatchSize must be between 1 and 10000.');
+  if (kind !== 'sqs' && batch > 10000) throw invalid('BatchSize must be between 1 and 10000.');
   return c;
 }
 
@@ -95,8 +115,9 @@ function shown(r: EsmRec) {
     ...r.config,
     EventSourceArn: r.config.EventSourceArn,
     FunctionArn: fnArn(r, r.function, r.qualifier),
+    ...(typeof r.config.StartingPositionTimestamp === 'number' ? { StartingPositionTimestamp: new Date(r.config.StartingPositionTimestamp * 1000) } : {}),
     LastModified: new Date(r.LastModified),
-    ...(r.kind === 'dynamodb' ? { LastProcessingResult: r.LastProcessingResult ?? 'No records processed' } : {}),
+    ...(r.kind !== 'sqs' ? { LastProcessingResult: r.LastProcessingResult ?? 'No records processed' } : {}),
     State: r.State,
     StateTransitionReason: r.StateTransitionReason,
     EventSourceMappingArn: `arn:aws:lambda:${r.region}:${r.accountId}:event-source-mapping:${r.UUID}`,
@@ -116,7 +137,9 @@ async function checkSource(ctx: RequestContext, kind: EsmRec['kind'], arn: strin
   const scope = { accountId, region };
   try {
     if (kind === 'sqs') await callService(ctx, 'sqs', 'GetQueueUrl', { QueueName: resource, QueueOwnerAWSAccountId: accountId }, scope);
-    else await callService(ctx, 'dynamodbstreams', 'DescribeStream', { StreamArn: arn, Limit: 1 }, scope);
+    else if (kind === 'dynamodb') await callService(ctx, 'dynamodbstreams', 'DescribeStream', { StreamArn: arn, Limit: 1 }, scope);
+    else if (arn.includes('/consumer/')) await callService(ctx, 'kinesis', 'DescribeStreamConsumer', { ConsumerARN: arn }, scope);
+    else await callService(ctx, 'kinesis', 'DescribeStream', { StreamARN: arn, Limit: 1 }, scope);
   } catch (e) {
     if (!(e instanceof ServiceError) || e.status === 500) return; // the source service is not available in-process: AWS cannot tell either
     if (kind === 'sqs') {
@@ -144,7 +167,9 @@ function syncPoller(r: EsmRec | undefined, old?: EsmRec): void {
   const key = pollerKey((r ?? old)!);
   const p = pollers.get(key);
   if (p && (!r || r.State !== 'Enabled' || old !== r)) { p.stop(); pollers.delete(key); }
-  if (r && r.State === 'Enabled' && !pollers.has(key)) pollers.set(key, r.kind === 'sqs' ? new SqsPoller(r) : new StreamPoller(r));
+  if (r && r.State === 'Enabled' && !pollers.has(key)) {
+    pollers.set(key, r.kind === 'sqs' ? new SqsPoller(r) : new StreamPoller(r, r.kind === 'kinesis' ? kinesisSource(r) : dynamodbSource(r)));
+  }
 }
 
 export async function createEventSourceMapping(ctx: RequestContext, input: CreateEventSourceMappingRequest) {

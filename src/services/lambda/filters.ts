@@ -2,8 +2,11 @@
 // EventBridge-style pattern matched against the event record; a record passes when any
 // filter matches ("Control which events Lambda sends to your function",
 // docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html). For SQS the body
-// is matched as JSON when it is JSON, as a plain string otherwise.
+// is matched as JSON when it is JSON, as a plain string otherwise. For Kinesis only the data
+// key can be filtered on, and only when the (base64-decoded) data is JSON
+// (docs.aws.amazon.com/lambda/latest/dg/with-kinesis-filtering.html).
 type Json = unknown;
+export type FilterSource = 'sqs' | 'dynamodb' | 'kinesis';
 
 function leaf(rule: Json, v: Json, present: boolean): boolean {
   if (rule === null || typeof rule !== 'object') return present && (Array.isArray(v) ? v.some((x) => x === rule) : v === rule);
@@ -48,8 +51,13 @@ export function matchPattern(pattern: Json, value: Json): boolean {
 }
 
 /** Whether a record passes a mapping's filters (any one of them). */
-export function matchesFilters(filters: { Pattern?: string }[], record: Record<string, Json>, kind: 'sqs' | 'dynamodb'): boolean {
+export function matchesFilters(filters: { Pattern?: string }[], record: Record<string, Json>, kind: FilterSource): boolean {
   let subject: Record<string, Json> = record;
+  if (kind === 'kinesis') {
+    subject = {};
+    const data = (record.kinesis as { data?: string } | undefined)?.data;
+    try { subject.data = JSON.parse(Buffer.from(data ?? '', 'base64').toString('utf8')); } catch { /* not JSON: nothing to filter on */ }
+  }
   if (kind === 'sqs') {
     let body: Json = record.body;
     try { body = JSON.parse(String(record.body)); } catch { /* a plain string body */ }

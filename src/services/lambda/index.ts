@@ -1,9 +1,10 @@
 // AWS Lambda: functions, versions, aliases, tags, concurrency, and Invoke running the code in
 // real processes (Node.js, Python, provided.*) through the Lambda Runtime API; asynchronous
-// invocation with retries and destinations; event source mappings (SQS, DynamoDB Streams);
+// invocation with retries and destinations; event source mappings (SQS, DynamoDB Streams, Kinesis);
 // layers; resource policies; function URLs; provisioned concurrency and smaller settings.
 // Each operation's code is one hop away: see the imports below.
-// Not here (501): container images, capacity providers, durable executions, response streaming.
+// InvokeWithResponseStream and RESPONSE_STREAM function URLs stream what the function writes.
+// Not here (501): container images, capacity providers, durable executions.
 import type { Service } from '../service.js';
 import {
   createFunction, deleteFunction, deleteFunctionConcurrency, getAccountSettings, getFunction, getFunctionConcurrency,
@@ -11,7 +12,7 @@ import {
   updateFunctionConfiguration,
 } from './functions.js';
 import { createAlias, deleteAlias, getAlias, listAliases, listVersionsByFunction, publishVersion, updateAlias } from './versions.js';
-import { invoke, invokeAsync } from './invoke.js';
+import { invoke, invokeAsync, invokeWithResponseStream } from './invoke.js';
 import {
   deleteFunctionEventInvokeConfig, getFunctionEventInvokeConfig, listFunctionEventInvokeConfigs, putFunctionEventInvokeConfig,
   updateFunctionEventInvokeConfig,
@@ -62,6 +63,7 @@ export const lambda: Service = {
     DeleteFunctionConcurrency: deleteFunctionConcurrency,
     Invoke: invoke,
     InvokeAsync: invokeAsync,
+    InvokeWithResponseStream: invokeWithResponseStream,
     PutFunctionEventInvokeConfig: putFunctionEventInvokeConfig,
     UpdateFunctionEventInvokeConfig: updateFunctionEventInvokeConfig,
     GetFunctionEventInvokeConfig: getFunctionEventInvokeConfig,

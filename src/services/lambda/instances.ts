@@ -48,18 +48,31 @@ export const IDLE_MS = 5 * 60_000;
 /** AWS's init phase limit for on-demand functions. */
 const INIT_LIMIT_MS = 10_000;
 export const MAX_SYNC_RESPONSE = 6 * 1024 * 1024;
+/** Streamed responses may be larger: 200 MB (Lambda quotas, "Invocation payload ... streamed responses"). */
+const MAX_STREAMED_RESPONSE = 200 * 1024 * 1024;
 const SENTINEL = '\u001eNIMBUS-END ';
 
 export interface InvokeResult {
   payload: Buffer;
   functionError?: string;
+  /** Whether the runtime streamed its response (Lambda-Runtime-Function-Response-Mode: streaming). */
+  streamed?: boolean;
   /** This invocation's log lines (START … REPORT). */
   logs: string[];
+}
+
+/** Where a streamed response goes as the function writes it. */
+export interface StreamSink {
+  /** The runtime opened its streaming response, with this content type. */
+  open(contentType: string): void;
+  chunk(b: Buffer): void;
 }
 
 interface Invocation {
   id: string;
   payload: Buffer;
+  sink?: StreamSink;
+  streamed?: boolean;
   invokedArn: string;
   clientContext?: string;
   traceId: string;
@@ -85,6 +98,13 @@ export function nodeMemoryArgs(memoryMb: number): string[] {
   const newSpace = Math.floor(memoryMb / 10);
   return [`--max-semi-space-size=${Math.floor(newSpace / 2)}`, `--max-old-space-size=${memoryMb - newSpace}`];
 }
+/**
+ * The experimental Node.js features AWS turns off in its runtimes (require() of ES modules;
+ * guessing ES modules from their syntax): "Building Lambda functions with Node.js",
+ * docs.aws.amazon.com/lambda/latest/dg/lambda-nodejs.html. A .js file with ES module syntax
+ * needs "type": "module" (or .mjs), as there.
+ */
+const NODE_FLAGS = ['--no-experimental-require-module', '--no-experimental-detect-module'];
 export const runtimeKind = (runtime: string | undefined): Kind | undefined =>
   !runtime ? undefined : runtime.startsWith('nodejs') ? 'node' : /^python3\.\d+$/.test(runtime) ? 'python'
     : runtime.startsWith('provided') ? 'provided' : undefined;
@@ -155,7 +175,7 @@ class Instance {
     await new Promise<void>((ok) => this.server.listen(0, '127.0.0.1', () => ok()));
     this.server.unref();
     const port = (this.server.address() as AddressInfo).port;
-    const [cmd, args] = kind === 'node' ? [process.execPath, [...nodeMemoryArgs(this.pool.config.MemorySize ?? 128), join(RUNTIMES_DIR, 'node', 'bootstrap.mjs')]]
+    const [cmd, args] = kind === 'node' ? [process.execPath, [...nodeMemoryArgs(this.pool.config.MemorySize ?? 128), ...NODE_FLAGS, join(RUNTIMES_DIR, 'node', 'bootstrap.mjs')]]
       : kind === 'python' ? [await python(), [join(RUNTIMES_DIR, 'python', 'bootstrap.py')]]
         : [join(dir, 'bootstrap'), []];
     if (this.dead) return;
@@ -234,6 +254,10 @@ class Instance {
   // --- the Runtime API ---
   private route(req: IncomingMessage, res: ServerResponse): void {
     const url = req.url ?? '';
+    const streaming = /^\/2018-06-01\/runtime\/invocation\/([^/]+)\/response$/.exec(url);
+    if (req.method === 'POST' && streaming && String(req.headers['lambda-runtime-function-response-mode'] ?? '').toLowerCase() === 'streaming') {
+      return this.streamedResponse(req, res, decodeURIComponent(streaming[1]));
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (c: Buffer) => { size += c.length; if (size <= MAX_SYNC_RESPONSE + 1) chunks.push(c); });
@@ -266,6 +290,42 @@ class Instance {
         return;
       }
       json(res, 404, { errorMessage: 'Not found', errorType: 'NotFound' });
+    });
+  }
+
+  /**
+   * A response the runtime streams ("Building a custom runtime: response streaming",
+   * docs.aws.amazon.com/lambda/latest/dg/runtimes-custom.html#runtimes-custom-response-streaming):
+   * a chunked POST with Lambda-Runtime-Function-Response-Mode: streaming; each chunk goes out as
+   * it arrives, and an error mid-stream comes as the trailers Lambda-Runtime-Function-Error-Type
+   * and Lambda-Runtime-Function-Error-Body (base64).
+   */
+  private streamedResponse(req: IncomingMessage, res: ServerResponse, id: string): void {
+    const inv = this.current;
+    if (!inv || inv.id !== id || inv.finishing) {
+      req.resume();
+      return json(res, 400, { errorMessage: `Invalid request ID: ${id}`, errorType: 'InvalidRequestID' });
+    }
+    inv.streamed = true;
+    inv.sink?.open(String(req.headers['content-type'] ?? 'application/octet-stream'));
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      if (inv.finishing) return;
+      size += c.length;
+      if (size <= MAX_STREAMED_RESPONSE) { chunks.push(c); inv.sink?.chunk(c); }
+    });
+    req.on('end', () => {
+      json(res, 202, { status: 'OK' });
+      if (inv.finishing) return;
+      const t = req.trailers;
+      const errType = t['lambda-runtime-function-error-type'];
+      if (errType) return void this.finish(inv, errorBody(Buffer.from(t['lambda-runtime-function-error-body'] ?? '', 'base64'), errType), 'Unhandled');
+      if (size > MAX_STREAMED_RESPONSE) {
+        return void this.finish(inv, Buffer.from(JSON.stringify({ errorMessage: `Response payload size exceeded maximum allowed payload size (${MAX_STREAMED_RESPONSE} bytes).`,
+          errorType: 'Function.ResponseSizeTooLarge' })), 'Unhandled');
+      }
+      void this.finish(inv, Buffer.concat(chunks));
     });
   }
 
@@ -384,7 +444,7 @@ class Instance {
     ];
     if (this.current === inv) this.current = undefined;
     await this.writeLogs(lines).catch((e) => log.warn(`lambda: could not write logs: ${(e as Error).message}`));
-    inv.resolve({ payload, functionError, logs: lines });
+    inv.resolve({ payload, functionError, logs: lines, ...(inv.streamed ? { streamed: true } : {}) });
     if (!this.dead && this.waiting && !this.queued && !this.current) this.becameIdle();
     if (this.retireWhenDone && !this.current && !this.queued) this.kill();
   }
@@ -478,6 +538,8 @@ export interface InvokeOptions {
   clientContext?: string;
   reserved?: number;
   unreservedLimit: number;
+  /** Receives a streamed response as it is written (InvokeWithResponseStream, streaming URLs). */
+  sink?: StreamSink;
 }
 
 /** Runs one invocation on a warm instance, or a new one; throws 429 when at the concurrency limit. */
@@ -503,7 +565,7 @@ export function invokeOn(ctx: RequestContext, config: FnConfig, payload: Buffer,
   }
   const idle = [...pool.instances].find((i) => i.idle);
   return new Promise<InvokeResult>((resolve, reject) => {
-    const inv: Invocation = { id: o.requestId ?? uuid(), payload, invokedArn: o.invokedArn, clientContext: o.clientContext, traceId: traceId(),
+    const inv: Invocation = { id: o.requestId ?? uuid(), payload, sink: o.sink, invokedArn: o.invokedArn, clientContext: o.clientContext, traceId: traceId(),
       lines: [], done: false, sentinel: false, resolve };
     if (idle) { idle.assign(inv); return; }
     const inst = new Instance(pool!, inv);

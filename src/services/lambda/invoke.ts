@@ -1,11 +1,14 @@
 // Invoke: RequestResponse, Event (queued: see async.ts) and DryRun, with qualifiers
-// (versions, aliases with weighted routing), LogType Tail and the payload limits.
+// (versions, aliases with weighted routing), LogType Tail and the payload limits;
+// InvokeWithResponseStream: the response as an event stream of PayloadChunk events while the
+// function writes, then InvokeComplete.
 import { ServiceError } from '../../core/errors.js';
 import type { RequestContext } from '../service.js';
-import type { InvocationRequest, InvokeAsyncRequest } from '../../protocols/types/lambda.js';
+import type { InvocationRequest, InvokeAsyncRequest, InvokeWithResponseStreamRequest } from '../../protocols/types/lambda.js';
 import { fnArn, getFn, parseName, resolveConfig, st, versionConfig } from './common.js';
 import { ACCOUNT_CONCURRENCY } from './functions.js';
-import { invokeOn, type InvokeOptions } from './instances.js';
+import { invokeOn, type InvokeOptions, type InvokeResult, type StreamSink } from './instances.js';
+import { StreamQueue } from './stream-queue.js';
 import { enqueue } from './async.js';
 import type { FnConfig, FnRec } from './state.js';
 
@@ -39,7 +42,8 @@ function checkJson(payload: Buffer): void {
   }
 }
 
-export async function invoke(ctx: RequestContext, input: InvocationRequest) {
+/** The target and payload of an invocation, checked as Invoke checks them. */
+function request(ctx: RequestContext, input: { FunctionName: string; Qualifier?: string; InvocationType?: string; Payload?: unknown }) {
   const { name, qualifier } = parseName(input.FunctionName, input.Qualifier);
   const f = getFn(ctx, name);
   resolveConfig(ctx, f, qualifier); // the qualifier must exist whatever the invocation type
@@ -48,6 +52,16 @@ export async function invoke(ctx: RequestContext, input: InvocationRequest) {
   if (type === 'Event' && payload.length > MAX_ASYNC_PAYLOAD) throw tooLarge(MAX_ASYNC_PAYLOAD);
   if (payload.length > MAX_SYNC_PAYLOAD) throw tooLarge(MAX_SYNC_PAYLOAD);
   checkJson(payload);
+  return { f, qualifier, type, payload };
+}
+
+const tail = (r: InvokeResult) => {
+  const text = Buffer.from(r.logs.join('\n') + '\n', 'utf8');
+  return text.subarray(Math.max(0, text.length - 4096)).toString('base64');
+};
+
+export async function invoke(ctx: RequestContext, input: InvocationRequest) {
+  const { f, qualifier, type, payload } = request(ctx, input);
   if (type === 'DryRun') return { StatusCode: 204 };
   if (type === 'Event') {
     enqueue(ctx, f, qualifier, payload.length ? payload : Buffer.from('{}'));
@@ -59,11 +73,63 @@ export async function invoke(ctx: RequestContext, input: InvocationRequest) {
   const r = await invokeOn(ctx, config, payload, { ...opts, clientContext, requestId: ctx.requestId });
   const out: Record<string, unknown> = { StatusCode: 200, Payload: r.payload, ExecutedVersion: config.Version };
   if (r.functionError) out.FunctionError = r.functionError;
-  if (input.LogType === 'Tail') {
-    const text = Buffer.from(r.logs.join('\n') + '\n', 'utf8');
-    out.LogResult = text.subarray(Math.max(0, text.length - 4096)).toString('base64');
-  }
+  if (input.LogType === 'Tail') out.LogResult = tail(r);
   return out;
+}
+
+/** An invocation whose response is delivered as the function writes it. */
+export interface StreamedInvocation {
+  /** The content type the runtime streams with, or undefined when the function answered buffered. */
+  opened: Promise<string | undefined>;
+  chunks: StreamQueue<Buffer>;
+  done: Promise<InvokeResult>;
+}
+
+/** Runs an invocation with a sink for its streamed response (throws at once when throttled). */
+export function invokeStreamed(ctx: RequestContext, config: FnConfig, payload: Buffer, opts: InvokeOptions): StreamedInvocation {
+  const chunks = new StreamQueue<Buffer>();
+  let open!: (ct: string | undefined) => void;
+  const opened = new Promise<string | undefined>((ok) => { open = ok; });
+  const sink: StreamSink = { open: (ct) => open(ct), chunk: (b) => chunks.push(b) };
+  const done = invokeOn(ctx, config, payload, { ...opts, sink });
+  done.then(() => { open(undefined); chunks.end(); }, (e) => { open(undefined); chunks.fail(e); });
+  return { opened, chunks, done };
+}
+
+/**
+ * InvokeWithResponseStream (API reference; "Response streaming for Lambda functions",
+ * docs.aws.amazon.com/lambda/latest/dg/configuration-response-streaming.html): PayloadChunk
+ * events carry the bytes as the function writes them; a function that does not stream sends
+ * its whole response as one chunk. InvokeComplete ends the stream, with the error (its type
+ * and message) when the function failed, and the log tail with LogType Tail.
+ */
+export async function invokeWithResponseStream(ctx: RequestContext, input: InvokeWithResponseStreamRequest) {
+  const { f, qualifier, type, payload } = request(ctx, input);
+  if (type === 'DryRun') return { StatusCode: 204 };
+  const { config, opts } = prepare(ctx, f, qualifier);
+  const clientContext = input.ClientContext ? Buffer.from(input.ClientContext, 'base64').toString('utf8') : undefined;
+  const run = invokeStreamed(ctx, config, payload, { ...opts, clientContext, requestId: ctx.requestId });
+  const events = new StreamQueue<Record<string, unknown>>();
+  void (async () => {
+    try {
+      for await (const b of run.chunks) events.push({ PayloadChunk: { Payload: b } });
+      const r = await run.done;
+      if (!r.streamed && !r.functionError && r.payload.length) events.push({ PayloadChunk: { Payload: r.payload } });
+      const complete: Record<string, string> = {};
+      if (r.functionError) {
+        let err: { errorType?: string; errorMessage?: string } = {};
+        try { err = JSON.parse(r.payload.toString('utf8')); } catch { /* not JSON */ }
+        complete.ErrorCode = err.errorType ?? r.functionError;
+        complete.ErrorDetails = err.errorMessage ?? r.payload.toString('utf8');
+      }
+      if (input.LogType === 'Tail') complete.LogResult = tail(r);
+      events.push({ InvokeComplete: complete });
+      events.end();
+    } catch (e) { events.fail(e); }
+  })();
+  // Fail before the 200 when the invocation cannot start (throttled, no runtime).
+  await Promise.race([run.opened, run.done]);
+  return { StatusCode: 200, ExecutedVersion: config.Version, ResponseStreamContentType: 'application/vnd.amazon.eventstream', EventStream: events };
 }
 
 /** The deprecated InvokeAsync: an Event invocation of $LATEST answering {Status: 202}. */

@@ -86,7 +86,7 @@ export interface EsmRec {
   region: string;
   function: string;
   qualifier?: string;
-  kind: 'sqs' | 'dynamodb';
+  kind: 'sqs' | 'dynamodb' | 'kinesis';
   config: Record<string, unknown>;
   /** Epoch milliseconds. */
   LastModified: number;

@@ -4,6 +4,7 @@
 // *.lambda-url.*.on.aws yet), with the payload format 2.0 event and response mapping AWS
 // documents ("Invoking Lambda function URLs", docs.aws.amazon.com/lambda/latest/dg/urls-invocation.html).
 import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { ServiceError } from '../../core/errors.js';
 import { clock } from '../../core/clock-instance.js';
 import { randomAlnum } from '../../core/ids.js';
@@ -15,6 +16,7 @@ import type { RequestContext, ServiceHttpRequest } from '../service.js';
 import type { LambdaOperations } from '../../protocols/types/lambda.js';
 import { fnArn, getFn, parseName, resolveConfig, st } from './common.js';
 import { onRebuild, type UrlConfigRec } from './state.js';
+import { invokeStreamed, prepare } from './invoke.js';
 
 type In<K extends keyof LambdaOperations> = LambdaOperations[K]['input'];
 
@@ -150,13 +152,23 @@ export async function serveUrl(req: ServiceHttpRequest, id: string, rawPath: str
     isBase64Encoded: !textual,
   };
   const ctx = serviceContext('lambda', { accountId: where.accountId, region: where.region }, 'Invoke');
+  if (u.InvokeMode === 'RESPONSE_STREAM') return streamUrl(ctx, u, event, cors);
   let r: { FunctionError?: string; Payload?: Uint8Array };
   try {
     r = await callService(ctx, 'lambda', 'Invoke', { FunctionName: u.FunctionArn, Payload: Buffer.from(JSON.stringify(event)) });
   } catch (e) {
-    const status = e instanceof ServiceError && e.status === 429 ? 429 : 502;
-    return { status, headers: { 'Content-Type': 'application/json', ...cors }, body: JSON.stringify({ Message: status === 429 ? 'Rate Exceeded.' : 'Internal Server Error' }) };
+    return invokeFailed(e, cors);
   }
+  return bufferedResponse(r, cors);
+}
+
+function invokeFailed(e: unknown, cors: Record<string, string>): HttpResponse {
+  const status = e instanceof ServiceError && e.status === 429 ? 429 : 502;
+  return { status, headers: { 'Content-Type': 'application/json', ...cors }, body: JSON.stringify({ Message: status === 429 ? 'Rate Exceeded.' : 'Internal Server Error' }) };
+}
+
+/** A function's whole result as the URL's response (payload format 2.0 response mapping). */
+function bufferedResponse(r: { FunctionError?: string; Payload?: Uint8Array }, cors: Record<string, string>): HttpResponse {
   if (r.FunctionError) return { status: 502, headers: { 'Content-Type': 'application/json', ...cors }, body: JSON.stringify({ Message: 'Internal Server Error' }) };
   const text = Buffer.from(r.Payload ?? []).toString('utf8');
   let out: unknown;
@@ -171,6 +183,64 @@ export async function serveUrl(req: ServiceHttpRequest, id: string, rawPath: str
     return { status: Number(o.statusCode) || 200, headers: h, body };
   }
   return { status: 200, headers: { 'Content-Type': 'application/json', ...cors }, body: typeof out === 'string' && out === text ? text : JSON.stringify(out) };
+}
+
+const PRELUDE_END = Buffer.alloc(8);
+
+/**
+ * InvokeMode RESPONSE_STREAM: the body goes out chunk by chunk as the function writes it. A
+ * function using awslambda.HttpResponseStream.from first writes a JSON prelude (statusCode,
+ * headers, cookies) and eight NUL bytes ("Writing response streaming-enabled functions",
+ * docs.aws.amazon.com/lambda/latest/dg/config-rs-write-functions.html); a function that does
+ * not stream is answered as a buffered one.
+ */
+async function streamUrl(ctx: RequestContext, u: UrlConfigRec, event: unknown, cors: Record<string, string>): Promise<HttpResponse> {
+  let run;
+  try {
+    const f = getFn(ctx, u.function);
+    const { config, opts } = prepare(ctx, f, u.qualifier);
+    run = invokeStreamed(ctx, config, Buffer.from(JSON.stringify(event)), { ...opts, requestId: ctx.requestId });
+  } catch (e) { return invokeFailed(e, cors); }
+  run.done.catch(() => undefined);
+  let contentType: string | undefined;
+  try { contentType = await Promise.race([run.opened, run.done.then(() => undefined)]); } catch (e) { return invokeFailed(e, cors); }
+  if (contentType === undefined) {
+    const r = await run.done.catch(() => undefined);
+    if (!r) return invokeFailed(undefined, cors);
+    if (!r.streamed) return bufferedResponse({ FunctionError: r.functionError, Payload: r.payload }, cors);
+    contentType = 'application/octet-stream';
+  }
+  const it = run.chunks[Symbol.asyncIterator]();
+  let status = 200;
+  const headers: Record<string, string | string[]> = { 'Content-Type': contentType, ...cors };
+  let first: Buffer[] = [];
+  if (contentType === 'application/vnd.awslambda.http-integration-response') {
+    let head = Buffer.alloc(0);
+    let at = -1;
+    for (;;) {
+      const n = await it.next().catch(() => ({ done: true as const, value: undefined }));
+      if (n.done) break;
+      head = Buffer.concat([head, n.value]);
+      if ((at = head.indexOf(PRELUDE_END)) >= 0) break;
+    }
+    if (at < 0) return invokeFailed(undefined, cors);
+    let prelude: { statusCode?: number; headers?: Record<string, string>; cookies?: string[] } = {};
+    try { prelude = JSON.parse(head.subarray(0, at).toString('utf8')); } catch { return invokeFailed(undefined, cors); }
+    status = Number(prelude.statusCode) || 200;
+    headers['Content-Type'] = 'application/octet-stream';
+    for (const [k, v] of Object.entries(prelude.headers ?? {})) headers[k] = String(v);
+    if (prelude.cookies?.length) headers['Set-Cookie'] = prelude.cookies;
+    first = [head.subarray(at + 8)];
+  }
+  async function* body(): AsyncGenerator<Buffer> {
+    for (const b of first) if (b.length) yield b;
+    for (;;) {
+      const n = await it.next().catch(() => ({ done: true as const, value: undefined }));
+      if (n.done) return;
+      yield n.value;
+    }
+  }
+  return { status, headers, body: Readable.from(body()) };
 }
 
 onRebuild((s) => {

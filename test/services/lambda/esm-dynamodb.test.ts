@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import { DynamoDBClient, CreateTableCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { SQSClient, CreateQueueCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { DynamoDBStreamsClient, DescribeStreamCommand } from '@aws-sdk/client-dynamodb-streams';
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { nimbus, rejects, sdk } from '../../helpers.js';
 import type { Nimbus } from '../../../src/index.js';
@@ -139,5 +140,22 @@ exports.handler = async (e) => {
   const keys = evs.map((e) => e.Records.map((r: any) => r.dynamodb.Keys.pk.S));
   assert.deepEqual(keys[0], ['p1', 'p2', 'p3'], 'LATEST: the record written before the mapping is not delivered');
   assert.deepEqual(keys[1], ['p2', 'p3'], 'the retry starts at the failed record');
+  await lambda.send(new DeleteEventSourceMappingCommand({ UUID: m.UUID }));
+});
+
+test('shards roll over: the mapping finishes the old shard, then follows its child', async () => {
+  const stream = await table('rolling');
+  await createFn(lambda, roleArn, 'ddb-roll', { 'index.js': 'exports.handler = async (e) => { console.log("EVENT " + JSON.stringify(e)); };' });
+  const m = await lambda.send(new CreateEventSourceMappingCommand({ FunctionName: 'ddb-roll', EventSourceArn: stream, StartingPosition: 'TRIM_HORIZON' }));
+  await put('rolling', 'r1');
+  await until(() => events('ddb-roll'), (e) => e.length >= 1);
+  n.clock.advance('PT5H'); // DynamoDB Streams closes a shard and opens its child every few hours
+  await put('rolling', 'r2');
+  await put('rolling', 'r3');
+  const evs = await until(() => events('ddb-roll'), (e) => e.flatMap((x) => x.Records).length >= 3);
+  const recs = evs.flatMap((x) => x.Records);
+  assert.deepEqual(recs.map((r: any) => r.dynamodb.Keys.pk.S), ['r1', 'r2', 'r3']);
+  const shards = (await new DynamoDBStreamsClient(sdk(n)).send(new DescribeStreamCommand({ StreamArn: stream }))).StreamDescription!.Shards!;
+  assert.ok(shards.length >= 2 && shards.some((s) => s.ParentShardId), 'the records span a parent shard and its child');
   await lambda.send(new DeleteEventSourceMappingCommand({ UUID: m.UUID }));
 });
