@@ -40,12 +40,15 @@ export function createGateway(opts: GatewayOptions): Gateway {
 /** Reads just enough of a new connection to tell HTTP/2's preface from HTTP/1.x, then hands it on. */
 function route(socket: Socket, http1: ReturnType<typeof createHttpServer>, http2: ReturnType<typeof createHttp2Server>): void {
   let head: Buffer = Buffer.alloc(0);
+  const onIdle = () => socket.destroy();
   const onData = (chunk: Buffer) => {
     head = head.length ? Buffer.concat([head, chunk]) : chunk;
     const n = Math.min(head.length, PREFACE.length);
     const h2 = head.subarray(0, n).equals(PREFACE.subarray(0, n));
     if (h2 && head.length < PREFACE.length) return; // a prefix of the preface: wait for more
     socket.removeListener('data', onData);
+    socket.setTimeout(0); // from here the chosen server's own timeouts apply
+    socket.removeListener('timeout', onIdle);
     socket.pause();
     socket.unshift(head);
     (h2 ? http2 : http1).emit('connection', socket);
@@ -53,4 +56,7 @@ function route(socket: Socket, http1: ReturnType<typeof createHttpServer>, http2
   };
   socket.on('data', onData);
   socket.on('error', () => socket.destroy());
+  // A connection that never sends its first bytes is closed, as node:http closes one that
+  // never completes its headers.
+  socket.setTimeout(65_000, onIdle);
 }
