@@ -13,7 +13,8 @@ import { Readable } from 'node:stream';
 import { crc32 } from 'node:zlib';
 import type { ServiceModel, Shape } from './model.js';
 import { shapeOf } from './shapes.js';
-import { ServiceError } from '../core/errors.js';
+import { ServiceError, internalFailure } from '../core/errors.js';
+import { log } from '../core/log.js';
 
 export const EVENT_STREAM_CONTENT_TYPE = 'application/vnd.amazon.eventstream';
 
@@ -85,7 +86,7 @@ function encodeEvent(model: ServiceModel, union: Shape, event: Record<string, un
   let payload: Buffer | undefined;
   let contentType = fmt.contentType;
   const rest: Record<string, unknown> = {};
-  let restShape: Shape | undefined;
+  let hasRest = false;
   for (const [m, mref] of Object.entries(shape.members ?? {})) {
     const v = value[m];
     if (v === undefined || v === null) continue;
@@ -95,15 +96,17 @@ function encodeEvent(model: ServiceModel, union: Shape, event: Record<string, un
       else if (ms.type === 'string') { payload = Buffer.from(String(v), 'utf8'); contentType = 'text/plain'; }
       else payload = Buffer.from(fmt.writeStructure(v as Record<string, unknown>, ms, model, mref.locationName ?? mref.shape), 'utf8');
     } else if (mref.eventheader) headers.push([mref.locationName ?? m, v as HeaderValue, ms.type]);
-    else { rest[m] = v; restShape = shape; }
+    else { rest[m] = v; hasRest = true; }
   }
-  if (!payload && restShape) payload = Buffer.from(fmt.writeStructure(rest, shape, model, name), 'utf8');
+  if (!payload && hasRest) payload = Buffer.from(fmt.writeStructure(rest, shape, model, name), 'utf8');
   headers.push([':content-type', contentType], [':message-type', 'event']);
   return eventMessage(headers, payload ?? Buffer.alloc(0));
 }
 
 function encodeFailure(model: ServiceModel, union: Shape, err: unknown, fmt: EventFormat): Buffer {
-  const e = err instanceof ServiceError ? err : new ServiceError('InternalFailure', 'An internal error occurred.', 500);
+  // Anything but a ServiceError is a bug: logged, and answered as the gateway answers one.
+  if (!(err instanceof ServiceError)) log.error(`event stream failed: ${(err as Error)?.stack ?? err}`);
+  const e = err instanceof ServiceError ? err : internalFailure();
   if (union.members?.[e.code]) {
     // A modelled exception: its members as the event body, like a JSON/XML error document.
     const body = fmt.contentType === 'application/json'

@@ -75,9 +75,10 @@ export const jsonCodec: Codec = {
 
   encode(output: unknown, op: Operation, model: ServiceModel, ctx: ResponseContext): HttpResponse {
     model = jsonView(model);
-    const stream = op.output && output ? eventStreamMember(model, shapeOf(model, op.output)) : undefined;
-    if (stream) return encodeEventStream(model, op, output as Record<string, unknown>, stream, ctx);
-    const body = op.output && output ? JSON.stringify(toJson(model, shapeOf(model, op.output), output)) : '{}';
+    const shape = op.output && output ? shapeOf(model, op.output) : undefined;
+    const stream = shape && eventStreamMember(model, shape);
+    if (stream) return encodeEventStream(model, shape!, output as Record<string, unknown>, stream, ctx);
+    const body = shape ? JSON.stringify(toJson(model, shape, output)) : '{}';
     return { status: 200, headers: { 'content-type': contentType(model), 'x-amzn-requestid': ctx.requestId }, body };
   },
 
@@ -104,10 +105,10 @@ export const jsonCodec: Codec = {
  * An output with an event stream (Kinesis SubscribeToShard): the output's other members go in
  * the `initial-response` event the SDKs wait for, then the events follow.
  */
-function encodeEventStream(model: ServiceModel, op: Operation, output: Record<string, unknown>,
+function encodeEventStream(model: ServiceModel, outputShape: Shape, output: Record<string, unknown>,
   stream: { name: string; shape: Shape }, ctx: ResponseContext): HttpResponse {
   const { [stream.name]: events, ...rest } = output;
-  const initial = initialResponse(JSON.stringify(toJson(model, shapeOf(model, op.output!), rest) ?? {}));
+  const initial = initialResponse(JSON.stringify(toJson(model, outputShape, rest) ?? {}));
   const body = eventStreamBody(model, stream.shape, events as AsyncIterable<Record<string, unknown>>, jsonEvents, initial);
   return { status: 200, headers: { 'content-type': EVENT_STREAM_CONTENT_TYPE, 'x-amzn-requestid': ctx.requestId }, body };
 }
