@@ -33,7 +33,7 @@ parentPort.on('message', (m) => {
 });
 `;
 
-interface Job { inflight: number; drained?: () => void; done?: (hex: string) => void; failed?: (e: Error) => void }
+interface Job { inflight: number; drained?: () => void; done?: (hex: string) => void; failed?: (e: Error) => void; error?: Error }
 
 let worker: Worker | undefined;
 let nextId = 1;
@@ -57,7 +57,7 @@ function start(): Worker {
   // A worker that dies fails its jobs (the uploads answer 500) rather than leaving them waiting.
   w.on('error', (e) => {
     worker = undefined;
-    for (const job of jobs.values()) { job.drained?.(); job.failed?.(e); }
+    for (const job of jobs.values()) { job.error = e; job.drained?.(); job.failed?.(e); }
     jobs.clear();
     w.unref();
   });
@@ -97,6 +97,7 @@ export function workerMd5(): WorkerMd5 {
   if (jobs.size === 1) w.ref();
   return {
     update(chunk) {
+      if (job.error) return undefined; // the worker died: digest() reports it
       job.inflight += chunk.length;
       // A copy of these bytes, moved (not cloned again) to the worker, which sends it back.
       const copy = chunk.length <= SLOT ? free.pop() ?? new ArrayBuffer(SLOT) : new ArrayBuffer(chunk.length);
@@ -107,6 +108,7 @@ export function workerMd5(): WorkerMd5 {
     },
     digest() {
       return new Promise<string>((resolve, reject) => {
+        if (job.error) { reject(job.error); return; } // the worker died before the end
         job.done = resolve; job.failed = reject;
         w.postMessage({ id, end: true });
       });
