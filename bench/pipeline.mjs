@@ -4,7 +4,7 @@
 // in this process. What the HTTP benchmarks add on top is Node's HTTP stack and the kernel;
 // this isolates Nimbus's part, and `--cpu-prof` on this script shows where it goes.
 //
-//   npm run build && node bench/pipeline.mjs [--requests 100000] [--scenario LIST]
+//   npm run build && node bench/pipeline.mjs [--requests 100000] [--connections 32] [--scenario LIST]
 //   node --cpu-prof --cpu-prof-dir /tmp/prof bench/pipeline.mjs --scenario ddb-put-item
 //   BENCH_DIST=dist-base node bench/pipeline.mjs   (another build, e.g. `git worktree` of HEAD~1)
 import { Readable, Writable } from 'node:stream';
@@ -18,8 +18,9 @@ const { resetState } = await import(new URL('core/state.js', dist));
 import { scenarios } from './scenarios.mjs';
 
 setLogLevel('silent');
-const { values } = parseArgs({ options: { requests: { type: 'string', default: '100000' }, scenario: { type: 'string' } } });
+const { values } = parseArgs({ options: { requests: { type: 'string', default: '100000' }, connections: { type: 'string', default: '32' }, scenario: { type: 'string' } } });
 const N = Number(values.requests);
+const CONNECTIONS = Number(values.connections);
 const chosen = values.scenario ? values.scenario.split(',') : scenarios.map((s) => s.name);
 const opts = { version: 'bench', verifySignatures: false, maxBodyBytes: 80 << 20, enabled: new Set(allServiceNames()), startedAt: Date.now(), stateLocation: 'memory' };
 const HOST = '127.0.0.1:4566';
@@ -56,24 +57,28 @@ for (const scenario of scenarios.filter((s) => chosen.includes(s.name))) {
   const svcCall = (r) => call({ ...r, service: r.service ?? scenario.service });
   const state = scenario.setup ? await scenario.setup('http://' + HOST, { call: svcCall, target: 'nimbus' }) : undefined;
   const requests = [].concat(scenario.requests('http://' + HOST, state)).map((r) => ({ ...r, service: r.service ?? scenario.service }));
-  const context = {};
-  // One request of the scenario's cycle, with autocannon's setupRequest/onResponse hooks.
-  let i = 0;
-  async function next() {
-    const base = requests[i++ % requests.length];
-    const req = base.setupRequest ? base.setupRequest(base, context) : base;
-    const r = await call(req);
-    if (r.status >= 300 && !(scenario.name === 'sqs-receive-delete')) throw new Error(`${scenario.name}: ${r.status} ${r.body.slice(0, 300)}`);
-    base.onResponse?.(r.status, r.body, context);
+  // CONNECTIONS workers, each replaying the scenario's cycle with autocannon's setupRequest /
+  // onResponse hooks and a context of its own, as autocannon's connections do: the gateway
+  // coalesces the responses of one event-loop turn, so one request at a time would measure that.
+  async function worker(count) {
+    const context = {};
+    for (let i = 0; i < count; i++) {
+      const base = requests[i % requests.length];
+      const req = base.setupRequest ? base.setupRequest(base, context) : base;
+      const r = await call(req);
+      if (r.status >= 300 && !(scenario.name === 'sqs-receive-delete')) throw new Error(`${scenario.name}: ${r.status} ${r.body.slice(0, 300)}`);
+      base.onResponse?.(r.status, r.body, context);
+    }
   }
-  const warm = Math.min(20_000, N);
-  for (let k = 0; k < warm; k++) await next();
-  i = 0;
+  const perWorker = (n) => Math.ceil(n / CONNECTIONS / requests.length) * requests.length;
+  const run = (n) => Promise.all(Array.from({ length: CONNECTIONS }, () => worker(perWorker(n))));
+  const total = perWorker(N) * CONNECTIONS;
+  await run(Math.min(20_000, N));
   const t = performance.now();
   const cpu = process.cpuUsage();
-  for (let k = 0; k < N; k++) await next();
+  await run(N);
   // CPU time is the steadier number on a busy machine; wall time includes waiting for a core.
   const used = process.cpuUsage(cpu);
-  const us = (x) => (x / N).toFixed(2).padStart(7);
-  console.log(`${scenario.name.padEnd(28)} ${us((performance.now() - t) * 1000)} µs wall, ${us(used.user + used.system)} µs CPU per request (${N} requests)`);
+  const us = (x) => (x / total).toFixed(2).padStart(7);
+  console.log(`${scenario.name.padEnd(28)} ${us((performance.now() - t) * 1000)} µs wall, ${us(used.user + used.system)} µs CPU per request (${total} requests, ${CONNECTIONS} at a time)`);
 }

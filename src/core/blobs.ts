@@ -28,7 +28,8 @@ let root: string | undefined;
 let temporary = false;
 
 /** Blobs up to this size are held whole (in memory, or written in one go). */
-const SMALL = 64 * 1024;
+export const SMALL_BLOB = 64 * 1024;
+const SMALL = SMALL_BLOB;
 /** Small blobs of an in-memory Nimbus, by id. */
 const inMemory = new Map<string, Buffer>();
 /** Owner folders known to exist (saves a mkdir per blob). */
@@ -80,6 +81,9 @@ export type BlobObserver = (chunk: Buffer) => void;
  */
 export async function putBlob(source: Readable | Buffer, observers: BlobObserver[] = [], owner = 'shared'): Promise<StoredBlob> {
   const id = `${owner}/${randomUUID()}`;
+  // Already whole in memory (a small request body the gateway read in one go).
+  const given = Buffer.isBuffer(source) ? source : source instanceof BufferStream ? source.buffer : undefined;
+  if (given && given.length <= SMALL) return storeWhole(id, owner, given, observers);
   let size = 0;
   // Read up to SMALL bytes first: a body that ends by then is stored whole, hashed in one call.
   const it = (Buffer.isBuffer(source) ? Readable.from([source]) : source)[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
@@ -91,13 +95,7 @@ export async function putBlob(source: Readable | Buffer, observers: BlobObserver
     const c = Buffer.isBuffer(r.value) ? r.value : Buffer.from(r.value);
     size += c.length; head.push(c);
   }
-  if (!more) {
-    const whole = head.length === 1 ? head[0] : Buffer.concat(head, size);
-    for (const o of observers) o(whole);
-    if (memoryMode()) inMemory.set(id, whole);
-    else { const final = pathOf(id); ensureDir(owner); writeFileSync(`${final}.part`, whole); renameSync(`${final}.part`, final); }
-    return { id, size, md5: hash('md5', whole, 'hex') };
-  }
+  if (!more) return storeWhole(id, owner, head.length === 1 ? head[0] : Buffer.concat(head, size), observers);
   // A large body's MD5 is computed on a worker thread while this one receives and writes.
   const md5 = workerMd5();
   let wait: Promise<void> | undefined;
@@ -128,6 +126,14 @@ export async function putBlob(source: Readable | Buffer, observers: BlobObserver
     throw e;
   }
   return { id, size, md5: digest };
+}
+
+/** A small blob: hashed in one call, kept in memory or written in one synchronous write. */
+function storeWhole(id: string, owner: string, whole: Buffer, observers: BlobObserver[]): StoredBlob {
+  for (const o of observers) o(whole);
+  if (memoryMode()) inMemory.set(id, whole);
+  else { const final = pathOf(id); ensureDir(owner); writeFileSync(`${final}.part`, whole); renameSync(`${final}.part`, final); }
+  return { id, size: whole.length, md5: hash('md5', whole, 'hex') };
 }
 
 function ensureDir(owner: string): void {
