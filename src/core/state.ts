@@ -62,10 +62,16 @@ interface ScopeEntry<S> { state: S; collections: Map<string, Collection<unknown>
 
 class ServiceStates<S> {
   readonly scopes = new Map<string, ScopeEntry<S>>();
+  /** The scope asked for last: most requests in a row are for the same one. */
+  private last: ScopeEntry<S> | undefined;
   constructor(readonly def: StateDef<S>) {}
+
+  clear(): void { this.scopes.clear(); this.last = undefined; }
 
   get(account: string, region: string): ScopeEntry<S> {
     if (this.def.global) region = 'global';
+    const last = this.last;
+    if (last !== undefined && last.account === account && last.region === region) return last;
     const k = `${account}/${region}`;
     let e = this.scopes.get(k);
     if (!e) {
@@ -81,6 +87,7 @@ class ServiceStates<S> {
       e = { state, collections, account, region };
       this.scopes.set(k, e);
     }
+    this.last = e;
     return e;
   }
 }
@@ -99,7 +106,7 @@ export function defineState<S>(def: StateDef<S>): (scope: Scope) => S {
 export function onReset(hook: (service?: string) => void): void { resetHooks.push(hook); }
 
 export function resetState(service?: string): void {
-  for (const [name, s] of registry) if (!service || name === service) s.scopes.clear();
+  for (const [name, s] of registry) if (!service || name === service) s.clear();
   sink?.dropService(service);
   for (const h of resetHooks) h(service);
 }

@@ -22,6 +22,8 @@ export interface HttpRequest {
   trailers?: () => Record<string, string>;
   /** Bucket taken from a virtual-hosted S3 host name, prepended to the path for routing. */
   hostBucket?: string;
+  /** URI labels of the route a REST request resolved to, kept for decoding it. */
+  labels?: { op: Operation; path: string; values: Record<string, string> };
 }
 
 export interface HttpResponse {

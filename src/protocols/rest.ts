@@ -173,19 +173,23 @@ function headerValue(headers: HttpRequest['headers'], name: string): string | un
 export function resolveRoute(req: HttpRequest, model: ServiceModel): Operation | undefined {
   const routes = routerOf(model).byMethod.get(req.method.toUpperCase());
   if (!routes) return undefined;
-  const segs = splitPath(routedPath(req));
+  const path = routedPath(req);
+  const segs = splitPath(path);
   const query = queryMap(req);
   let best: Route | undefined;
   let bestScore: number[] = [];
+  let bestLabels: Record<string, string> | undefined;
   for (const r of routes) {
     if (best && specificity(r, best) < 0) break; // sorted: nothing further can beat it
     if (!r.query.every(([k, v]) => query.has(k) && (v === undefined || query.get(k)!.includes(v)))) continue;
-    if (!matchPath(r, segs)) continue;
+    const labels = matchPath(r, segs);
+    if (!labels) continue;
     const reqPresent = r.reqQuery.filter((k) => query.has(k)).length + r.reqHeaders.filter((h) => req.headers[h] !== undefined).length;
     const complete = reqPresent === r.reqQuery.length + r.reqHeaders.length ? 1 : 0;
     const score = [complete, reqPresent, r.optQuery.filter((k) => query.has(k)).length, r.deprecated ? 0 : 1, -r.order];
-    if (!best || compareScores(score, bestScore) > 0) { best = r; bestScore = score; }
+    if (!best || compareScores(score, bestScore) > 0) { best = r; bestScore = score; bestLabels = labels; }
   }
+  if (best) req.labels = { op: best.op, path, values: bestLabels! };
   return best?.op;
 }
 
@@ -339,8 +343,13 @@ export function decodeRest(req: HttpRequest, op: Operation, model: ServiceModel,
   const out: Record<string, unknown> = {};
 
   if (plan.uri.length) {
-    const route = routerOf(model).byOp.get(op.name);
-    const labels = route ? matchPath(route, splitPath(routedPath(req))) : undefined;
+    // Resolving the route matched the path already (unless the operation came another way).
+    const path = routedPath(req);
+    let labels = req.labels?.op === op && req.labels.path === path ? req.labels.values : undefined;
+    if (!labels) {
+      const route = routerOf(model).byOp.get(op.name);
+      labels = route ? matchPath(route, splitPath(path)) : undefined;
+    }
     for (const b of plan.uri) {
       const v = labels?.[b.wire];
       if (v !== undefined) out[b.name] = parseScalar(b.shape, v, `URI label ${b.wire}`, fmt);
@@ -405,6 +414,7 @@ export function decodeRest(req: HttpRequest, op: Operation, model: ServiceModel,
 
 /** Node refuses header values with control characters or code points above U+00FF. */
 function headerSafe(s: string): string {
+  if (!/[^\t\x20-\x7e]/.test(s)) return s; // printable ASCII (almost every value) is safe as is
   const clean = s.replace(/[\r\n]+/g, ' ');
   return /[^\t\x20-\x7e\x80-\xff]/.test(clean) ? Buffer.from(clean, 'utf8').toString('latin1') : clean;
 }

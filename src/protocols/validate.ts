@@ -3,7 +3,7 @@
 // constraint: Member must have length less than or equal to 64". Each service decides which
 // error code carries the message (ValidationError for IAM/STS, ValidationException for JSON
 // services, …); see protocols/errors-style.ts.
-import type { ServiceModel, Shape } from './model.js';
+import type { MemberRef, ServiceModel, Shape } from './model.js';
 import { shapeOf } from './shapes.js';
 import { membersOf } from './xml.js';
 
@@ -63,6 +63,21 @@ function constrained(model: ServiceModel, shape: Shape, visiting = new Set<Shape
   return c;
 }
 
+/** A structure's members that carry a constraint, in model order (the order AWS reports them). */
+const constrainedMembersCache = new WeakMap<Shape, [string, MemberRef, Shape][]>();
+function constrainedMembers(model: ServiceModel, shape: Shape): [string, MemberRef, Shape][] {
+  let list = constrainedMembersCache.get(shape);
+  if (!list) {
+    list = [];
+    for (const [name, ref] of membersOf(shape)) {
+      const ms = shapeOf(model, ref);
+      if (constrained(model, ms)) list.push([name, ref, ms]);
+    }
+    constrainedMembersCache.set(shape, list);
+  }
+  return list;
+}
+
 const lcfirstCache = new Map<string, string>();
 const lcName = (s: string) => {
   let l = lcfirstCache.get(s);
@@ -87,12 +102,11 @@ export function validate(model: ServiceModel, shape: Shape, value: unknown, out:
           out.push({ path: join(path, lcName(name)), member: name, kind: 'required', constraint: 'Member must not be null', value: null });
         }
       }
-      for (const [name, ref] of membersOf(shape)) {
+      for (const [name, ref, ms] of constrainedMembers(model, shape)) {
         const v = obj[name];
         if (v === undefined || v === null) continue;
         if (own?.has(ref.shape)) continue;
-        const ms = shapeOf(model, ref);
-        if (constrained(model, ms)) validate(model, ms, v, out, join(path, lcName(name)), name, own);
+        validate(model, ms, v, out, join(path, lcName(name)), name, own);
       }
       return out;
     }

@@ -10,7 +10,9 @@ import { ALGORITHMS, algorithmOf, checksumObserver, headerOf, memberOf, type Che
 import { header } from './common.js';
 
 const DIGEST_BYTES: Record<ChecksumAlgorithm, number> = { CRC32: 4, CRC32C: 4, CRC64NVME: 8, SHA1: 20, SHA256: 32 };
-const UNSUPPORTED = ['SHA512', 'MD5', 'XXHASH64', 'XXHASH3', 'XXHASH128'];
+const UNSUPPORTED = ['SHA512', 'MD5', 'XXHASH64', 'XXHASH3', 'XXHASH128'].map((u) => [u, `Checksum${u}`]);
+/** Each algorithm with its input member (ChecksumCRC32 …), built once: this runs for every upload. */
+const MEMBERS = ALGORITHMS.map((a) => [a, memberOf(a)] as const);
 
 export interface ReceivedBody {
   blob: StoredBlob;
@@ -21,13 +23,16 @@ export interface ReceivedBody {
 /** What a request says about checksums: the algorithm and, when sent in a header, the value. */
 export function requestedChecksum(ctx: RequestContext, input: Record<string, unknown>, fallback: ChecksumAlgorithm | undefined = 'CRC64NVME'):
   { algorithm?: ChecksumAlgorithm; expected?: string; trailer?: string } {
-  for (const u of UNSUPPORTED) {
-    if (input[`Checksum${u}`] !== undefined) throw new ServiceError('NotImplemented', `Nimbus does not compute ${u} checksums yet.`, 501);
+  for (const [u, member] of UNSUPPORTED) {
+    if (input[member] !== undefined) throw new ServiceError('NotImplemented', `Nimbus does not compute ${u} checksums yet.`, 501);
   }
-  const given = ALGORITHMS.filter((a) => input[memberOf(a)] !== undefined);
-  if (given.length > 1) throw new ServiceError('InvalidRequest', 'Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.', 400);
-  if (given.length === 1) {
-    const a = given[0];
+  let a: ChecksumAlgorithm | undefined;
+  for (const [algorithm, member] of MEMBERS) {
+    if (input[member] === undefined) continue;
+    if (a) throw new ServiceError('InvalidRequest', 'Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.', 400);
+    a = algorithm;
+  }
+  if (a) {
     const v = String(input[memberOf(a)]);
     if (!/^[A-Za-z0-9+/]+={0,2}$/.test(v) || Buffer.from(v, 'base64').length !== DIGEST_BYTES[a]) {
       throw new ServiceError('InvalidRequest', `Value for ${headerOf(a)} header is invalid.`, 400);
