@@ -10,11 +10,11 @@
 // one synchronous write (still before the 2xx) and read back whole. Reads of a small blob are
 // a BufferStream, which the gateway sends in one write with the headers.
 import { hash, randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, renameSync, unlinkSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, renameSync, unlinkSync, statSync, writeFileSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { onReset } from './state.js';
 import { workerMd5 } from './md5-worker.js';
 
@@ -71,7 +71,10 @@ onReset((service) => {
   else for (const e of readdirSync(root)) rmSync(join(root, e), { recursive: true, force: true });
 });
 
-/** Sees every chunk of a blob as it is stored (e.g. a checksum); throwing aborts the write. */
+/**
+ * Sees every byte of a blob in order as it is stored (e.g. a checksum), in pieces of up to
+ * 1 MiB that need not be the source's chunks; throwing aborts the write.
+ */
 export type BlobObserver = (chunk: Buffer) => void;
 
 /**
@@ -96,34 +99,79 @@ export async function putBlob(source: Readable | Buffer, observers: BlobObserver
     size += c.length; head.push(c);
   }
   if (!more) return storeWhole(id, owner, head.length === 1 ? head[0] : Buffer.concat(head, size), observers);
-  // A large body's MD5 is computed on a worker thread while this one receives and writes.
-  const md5 = workerMd5();
-  let wait: Promise<void> | undefined;
-  const see = (c: Buffer) => { for (const o of observers) o(c); wait = md5.update(c); };
+  return putLarge(id, owner, head, it, observers);
+}
+
+/** A large blob's bytes go through 1 MiB slabs, each checksummed, written and hashed whole. */
+const SLAB = 1024 * 1024;
+/** Slabs one upload may have in flight (being written or hashed): its memory bound. */
+const SLABS_IN_FLIGHT = 4;
+/** Idle slabs kept for the next upload. */
+const slabs: ArrayBuffer[] = [];
+const takeSlab = (): ArrayBuffer => slabs.pop() ?? new ArrayBuffer(SLAB);
+const giveSlab = (s: ArrayBuffer | undefined): void => { if (s?.byteLength === SLAB && slabs.length < 2 * SLABS_IN_FLIGHT) slabs.push(s); };
+
+/**
+ * Socket reads are 64 KiB; handling each on its own (a file write on the thread pool, a hash
+ * on the MD5 worker, a CRC) woke three threads per read. Copied into 1 MiB slabs they cost
+ * one CRC call, one file write and one trip to the MD5 worker and back per MiB. Writes go one
+ * at a time, in order (concurrent writes to one file contend for its lock); each slab moves
+ * to the MD5 worker once written, so writing one overlaps hashing the one before. 1 GiB PUT
+ * to a tmpfs data dir: 357-363 MB/s before, 420-441 after (perf: context switches 14% -> 2%).
+ */
+async function putLarge(id: string, owner: string, head: Buffer[], it: AsyncIterator<Buffer>, observers: BlobObserver[]): Promise<StoredBlob> {
   ensureDir(owner);
   const final = pathOf(id);
   const partial = `${final}.part`;
-  const out = createWriteStream(partial);
+  const md5 = workerMd5();
+  let file: FileHandle | undefined;
+  const inFlight: Promise<void>[] = [];
+  let written: Promise<unknown> = Promise.resolve();
+  let failure: unknown;
+  let size = 0;
+  let slab = takeSlab();
+  let view = Buffer.from(slab);
+  let fill = 0;
+  // Checksums, writes and hashes a full (or the last) slab; its promise never rejects.
+  const ship = (): void => {
+    const s = slab, len = fill, bytes = view.subarray(0, len), at = size - len;
+    for (const o of observers) o(bytes);
+    written = written.then(() => file!.write(bytes, 0, len, at));
+    inFlight.push(written.then(() => md5.update(s, len)).then(giveSlab, (e) => { failure ??= e; }));
+    slab = takeSlab(); view = Buffer.from(slab); fill = 0;
+  };
+  const take = (c: Buffer): void => {
+    for (let off = 0; off < c.length;) {
+      const n = Math.min(c.length - off, SLAB - fill);
+      c.copy(view, fill, off, off + n);
+      fill += n; off += n; size += n;
+      if (fill === SLAB) ship();
+    }
+  };
   let digest: string;
   try {
-    for (const c of head) see(c);
-    const rest = async function* (): AsyncGenerator<Buffer> {
-      yield* head;
-      for (let r = await it.next(); !r.done; r = await it.next()) {
-        const c = Buffer.isBuffer(r.value) ? r.value : Buffer.from(r.value);
-        see(c); size += c.length;
-        yield c;
-        if (wait) { await wait; wait = undefined; }
-      }
-    };
-    await pipeline(Readable.from(rest()), out);
+    file = await open(partial, 'w');
+    for (const c of head) take(c);
+    for (let r = await it.next(); !r.done; r = await it.next()) {
+      take(Buffer.isBuffer(r.value) ? r.value : Buffer.from(r.value));
+      while (inFlight.length >= SLABS_IN_FLIGHT) await inFlight.shift();
+      if (failure) throw failure;
+    }
+    if (fill) ship();
+    await Promise.all(inFlight.splice(0));
+    if (failure) throw failure;
+    await file.close();
+    file = undefined;
     digest = await md5.digest();
     renameSync(partial, final);
   } catch (e) {
     md5.abort();
-    out.destroy();
+    await Promise.all(inFlight); // the slabs' writes end before the file goes
+    await file?.close().catch(() => undefined);
     try { unlinkSync(partial); } catch { /* never created */ }
     throw e;
+  } finally {
+    giveSlab(slab);
   }
   return { id, size, md5: digest };
 }
