@@ -33,6 +33,54 @@ function wireMembers(shape: Shape): Map<string, [string, MemberRef]> {
 
 /** Converts a parsed JSON value to the typed value `shape` describes; throws SerializationException. */
 export function fromJson(model: ServiceModel, shape: Shape, v: unknown): unknown {
+  // Most requests need no conversion at all: then the parsed value is the typed value, and
+  // building a copy of it (a third of decoding, and garbage) is skipped.
+  if (usableAsIs(model, shape, v)) return v;
+  return convert(model, shape, v);
+}
+
+/**
+ * Whether `v` already is what `convert` would make of it: every key names a member, no null
+ * member, every type right, nothing to turn into a Date or a Buffer. Never throws: anything
+ * else goes to `convert`, which raises the error.
+ */
+function usableAsIs(model: ServiceModel, shape: Shape, v: unknown): boolean {
+  switch (shape.type) {
+    case 'structure': {
+      if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
+      if (shape.document) return true;
+      const byWire = wireMembers(shape);
+      const src = v as Record<string, unknown>;
+      for (const wire in src) {
+        const m = byWire.get(wire);
+        if (!m || m[0] !== wire || !usableAsIs(model, shapeOf(model, m[1]), src[wire])) return false;
+      }
+      return true;
+    }
+    case 'list': {
+      if (!Array.isArray(v)) return false;
+      const ms = shapeOf(model, shape.member!);
+      for (const x of v) if (x !== null && !usableAsIs(model, ms, x)) return false;
+      return true;
+    }
+    case 'map': {
+      if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
+      const vs = shapeOf(model, shape.value!);
+      const src = v as Record<string, unknown>;
+      for (const k in src) if (src[k] !== null && !usableAsIs(model, vs, src[k])) return false;
+      return true;
+    }
+    case 'string': return typeof v === 'string';
+    case 'boolean': return typeof v === 'boolean';
+    case 'integer': return Number.isInteger(v) && (v as number) <= 2147483647 && (v as number) >= -2147483648;
+    case 'long': return Number.isInteger(v);
+    case 'float': case 'double': case 'bigdecimal': case 'biginteger': return typeof v === 'number';
+    case 'timestamp': case 'blob': return false;
+    default: return true;
+  }
+}
+
+function convert(model: ServiceModel, shape: Shape, v: unknown): unknown {
   if (v === null || v === undefined) return undefined;
   switch (shape.type) {
     case 'structure': {
@@ -47,7 +95,7 @@ export function fromJson(model: ServiceModel, shape: Shape, v: unknown): unknown
         const m = byWire.get(wire);
         const val = src[wire];
         if (!m || val === undefined) continue;
-        const x = fromJson(model, shapeOf(model, m[1]), val);
+        const x = convert(model, shapeOf(model, m[1]), val);
         if (x !== undefined) out[m[0]] = x;
       }
       return out;
@@ -55,13 +103,13 @@ export function fromJson(model: ServiceModel, shape: Shape, v: unknown): unknown
     case 'list': {
       if (!Array.isArray(v)) throw mismatch(v, 'a List');
       const ms = shapeOf(model, shape.member!);
-      return v.map((x) => fromJson(model, ms, x) ?? null);
+      return v.map((x) => convert(model, ms, x) ?? null);
     }
     case 'map': {
       if (typeof v !== 'object' || Array.isArray(v)) throw mismatch(v, 'a Map');
       const vs = shapeOf(model, shape.value!);
       const out: Record<string, unknown> = {};
-      for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = fromJson(model, vs, x) ?? null;
+      for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = convert(model, vs, x) ?? null;
       return out;
     }
     case 'string':
