@@ -5,7 +5,7 @@ import type { Codec, HttpRequest, HttpResponse, ResponseContext } from './codec.
 import type { Operation, ServiceModel, Shape } from './model.js';
 import { ServiceError } from '../core/errors.js';
 import { errorShape, errorStatus, isSenderFault, shapeCode, shapeOf } from './shapes.js';
-import { fromJson, toJson } from './jsonvalue.js';
+import { fromJson, jsonReady, toJson } from './jsonvalue.js';
 import { EVENT_STREAM_CONTENT_TYPE, eventStreamBody, eventStreamMember, initialResponse, type EventFormat } from './eventstream.js';
 
 // awsJson1_0/1_1 name every member by its member name: the XML names (locationName) a model
@@ -78,7 +78,7 @@ export const jsonCodec: Codec = {
     const shape = op.output && output ? shapeOf(model, op.output) : undefined;
     const stream = shape && eventStreamMember(model, shape);
     if (stream) return encodeEventStream(model, shape!, output as Record<string, unknown>, stream, ctx);
-    const body = shape ? JSON.stringify(toJson(model, shape, output)) : '{}';
+    const body = shape ? JSON.stringify(jsonReady(model, shape, output) ? output : toJson(model, shape, output)) : '{}';
     return { status: 200, headers: { 'content-type': contentType(model), 'x-amzn-requestid': ctx.requestId }, body };
   },
 

@@ -139,6 +139,48 @@ function convert(model: ServiceModel, shape: Shape, v: unknown): unknown {
   }
 }
 
+/**
+ * Whether JSON.stringify(v) already gives what JSON.stringify(toJson(v)) would: plain objects
+ * whose keys are all members (none bound elsewhere, none renamed, none null), arrays, plain
+ * objects for maps, finite numbers; no Date, Buffer or Map to convert. Most outputs are, and
+ * then the copy toJson makes (and its garbage) is skipped.
+ */
+export function jsonReady(model: ServiceModel, shape: Shape, v: unknown): boolean {
+  if (v === undefined) return true;
+  switch (shape.type) {
+    case 'structure': {
+      if (v === null || typeof v !== 'object' || Object.getPrototypeOf(v) !== Object.prototype) return false;
+      if (shape.document) return false;
+      const members = shape.members ?? {};
+      const src = v as Record<string, unknown>;
+      for (const name in src) {
+        const r = Object.prototype.hasOwnProperty.call(members, name) ? members[name] : undefined;
+        if (!r || r.location || (r.locationName !== undefined && r.locationName !== name)) return false;
+        const x = src[name];
+        if (x === null || !jsonReady(model, shapeOf(model, r), x)) return false;
+      }
+      return true;
+    }
+    case 'list': {
+      if (!Array.isArray(v)) return false;
+      const ms = shapeOf(model, shape.member!);
+      for (const x of v) if (x !== null && x !== undefined && !jsonReady(model, ms, x)) return false;
+      return true;
+    }
+    case 'map': {
+      if (v === null || typeof v !== 'object' || Object.getPrototypeOf(v) !== Object.prototype) return false;
+      const vs = shapeOf(model, shape.value!);
+      const src = v as Record<string, unknown>;
+      for (const k in src) if (src[k] === undefined || (src[k] !== null && !jsonReady(model, vs, src[k]))) return false;
+      return true;
+    }
+    case 'string': return typeof v === 'string';
+    case 'boolean': return typeof v === 'boolean';
+    case 'integer': case 'long': case 'float': case 'double': return typeof v === 'number' && Number.isFinite(v);
+    default: return false;
+  }
+}
+
 /** Converts a typed value to its JSON form; timestamps default to epoch seconds. */
 export function toJson(model: ServiceModel, shape: Shape, v: unknown, ref?: MemberRef): unknown {
   if (v === null || v === undefined) return undefined;

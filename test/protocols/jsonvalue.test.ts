@@ -38,3 +38,20 @@ test('fromJson: a value of the wrong type is still a SerializationException', ()
   assert.throws(() => fromJson(model, input('PutItem'), { TableName: 't', Item: [] }),
     (e: Error & { code?: string }) => e.code === 'SerializationException');
 });
+
+test('jsonReady: an output is serialized as is only when toJson would not change it', async () => {
+  const { jsonReady, toJson } = await import('../../src/protocols/jsonvalue.js');
+  const out = shapeOf(model, model.operations.GetItem.output!);
+  const plain = { Item: { pk: { S: 'a' }, l: { L: [{ N: '1' }, { NULL: true }] } } };
+  assert.equal(jsonReady(model, out, plain), true);
+  assert.equal(JSON.stringify(plain), JSON.stringify(toJson(model, out, plain)));
+  // Each of these needs toJson: a Buffer, a key that names no member, a null member, a Map.
+  for (const v of [
+    { Item: { b: { B: Buffer.from([1]) } } },
+    { Item: { pk: { S: 'a' } }, internal: 1 },
+    { Item: { pk: { S: null } } },
+    { Item: new Map([['pk', { S: 'a' }]]) },
+  ]) assert.equal(jsonReady(model, out, v), false, JSON.stringify(v));
+  const described = shapeOf(model, model.operations.DescribeTable.output!);
+  assert.equal(jsonReady(model, described, { Table: { TableName: 't', CreationDateTime: new Date(0) } }), false);
+});
