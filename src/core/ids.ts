@@ -14,6 +14,13 @@ function pick(alphabet: string, n: number): string {
 export const requestId = (): string => randomUUID();
 
 /**
+ * S3's request ids are 16 upper-case hex digits (`<RequestId>4442587FB7D0A2F9</RequestId>` in
+ * "The REST error response", Amazon S3 User Guide), in x-amz-request-id, error documents and
+ * event notifications alike.
+ */
+export const s3RequestId = (): string => randomBytes(8).toString('hex').toUpperCase();
+
+/**
  * IAM unique ids: a four-letter prefix naming the kind (AIDA user, AROA role, AGPA group,
  * ANPA managed policy, AIPA instance profile, AKIA access key, ASIA temporary key) and 17
  * characters; see "Unique identifiers" in the IAM User Guide (IAM identifiers).

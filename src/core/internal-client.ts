@@ -4,6 +4,7 @@ import type { RequestContext, Service } from '../services/service.js';
 import { randomUUID } from 'node:crypto';
 import { ServiceError } from './errors.js';
 import { rootIdentity } from './identity.js';
+import { s3RequestId } from './ids.js';
 
 // The registry hands its loader in at start-up (core depends on no service).
 let lookup: (name: string) => Promise<Service | undefined> = async () => undefined;
@@ -30,7 +31,7 @@ export function setPublicEndpoint(e: string): void { publicEndpoint = e; }
  */
 export function serviceContext(service: string, scope: { accountId: string; region: string }, operation = 'Background'): RequestContext {
   return {
-    service, operation, accountId: scope.accountId, region: scope.region, requestId: randomUUID(),
+    service, operation, accountId: scope.accountId, region: scope.region, requestId: service === 's3' ? s3RequestId() : randomUUID(),
     caller: rootIdentity(scope.accountId, ''), protocol: 'json', endpoint: publicEndpoint,
   };
 }

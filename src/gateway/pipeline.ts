@@ -12,7 +12,7 @@ import { Readable } from 'node:stream';
 import type { Exchange, GatewayOptions } from './exchange.js';
 import type { HttpResponse } from '../protocols/codec.js';
 import { ServiceError, internalFailure, notImplemented } from '../core/errors.js';
-import { requestId } from '../core/ids.js';
+import { requestId, s3RequestId } from '../core/ids.js';
 import { log, logs } from '../core/log.js';
 import { clock } from '../core/clock-instance.js';
 import { accountFor, defaultAccount, findCredential, noteKeyUse, rootIdentity, signingSecret } from '../core/identity.js';
@@ -112,6 +112,7 @@ function useService(ex: Exchange, found: Identified | undefined): void | Promise
   const { service, protocol } = found;
   ex.model = loadModel(service);
   ex.protocol = protocol;
+  if (service === 's3') ex.requestId = s3RequestId();
   ex.codec = codecFor(protocol);
   ex.label = service;
   if (!ex.codec) throw new ServiceError('NotImplemented', `Nimbus does not speak the ${protocol} protocol of ${service} yet; use the json or query protocol.`, 501);

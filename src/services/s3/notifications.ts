@@ -107,7 +107,7 @@ export async function putBucketNotificationConfiguration(ctx: RequestContext, in
   // New SQS and SNS destinations get an s3:TestEvent (Lambda functions do not).
   const test = JSON.stringify({
     Service: 'Amazon S3', Event: 's3:TestEvent', Time: new Date(clock.now()).toISOString(), Bucket: b.name,
-    RequestId: ctx.requestId.replace(/-/g, '').slice(0, 16).toUpperCase(), HostId: randomBytes(48).toString('base64'),
+    RequestId: ctx.requestId, HostId: randomBytes(48).toString('base64'),
   });
   const sent = new Set<string>();
   for (const t of all) {
@@ -176,7 +176,7 @@ export function notify(ctx: RequestContext, b: BucketRec, event: string, o: Obje
       eventName: event,
       userIdentity: { principalId: principal ?? `AWS:${ctx.caller?.userId ?? ctx.accountId}` },
       requestParameters: { sourceIPAddress: principal ? 's3.amazonaws.com' : '127.0.0.1' },
-      responseElements: { 'x-amz-request-id': ctx.requestId.replace(/-/g, '').slice(0, 16).toUpperCase(), 'x-amz-id-2': randomBytes(48).toString('base64') },
+      responseElements: { 'x-amz-request-id': ctx.requestId, 'x-amz-id-2': randomBytes(48).toString('base64') },
       s3: {
         s3SchemaVersion: '1.0',
         configurationId: t.id,

@@ -117,6 +117,10 @@ test('events: Put/Copy/Delete/DeleteMarkerCreated with the AWS message shape; fi
   assert.equal(r.s3.object.versionId, p.VersionId);
   assert.match(r.s3.object.sequencer, /^[0-9A-F]+$/);
   assert.ok(r.requestParameters.sourceIPAddress);
+  // The event names the request that caused it, by the id its response carried (16 hex digits).
+  const requestId = (r as unknown as { responseElements: Record<string, string> }).responseElements['x-amz-request-id'];
+  assert.equal(requestId, p.$metadata.requestId);
+  assert.match(requestId, /^[0-9A-F]{16}$/);
   assert.equal(rs[3].s3.object.size, undefined);
   // Sequencers grow with each write to a key.
   assert.ok(rs[3].s3.object.sequencer > rs[0].s3.object.sequencer);

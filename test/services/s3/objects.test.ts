@@ -76,6 +76,12 @@ test('missing keys and buckets: NoSuchKey with Key, HEAD 404 without body, Delet
   const e = await rejects(c.send(new GetObjectCommand({ Bucket: B, Key: 'nope' })), 'NoSuchKey', 404);
   assert.equal(e.message, 'The specified key does not exist.');
   assert.equal((e as unknown as { Key: string }).Key, 'nope');
+  // S3's request ids are 16 upper-case hex digits, the same in the header and the error document.
+  const raw = await fetch(`${n.endpoint}/${B}/nope`, { headers: { authorization: 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=00' } });
+  const id = raw.headers.get('x-amz-request-id')!;
+  assert.match(id, /^[0-9A-F]{16}$/);
+  assert.match(await raw.text(), new RegExp(`<RequestId>${id}</RequestId>`));
+  assert.equal(e.$metadata.requestId?.length, 16);
   await rejects(c.send(new HeadObjectCommand({ Bucket: B, Key: 'nope' })), 'NotFound', 404);
   await rejects(c.send(new GetObjectCommand({ Bucket: 'no-such-bucket', Key: 'k' })), 'NoSuchBucket', 404);
   await rejects(c.send(new PutObjectCommand({ Bucket: 'no-such-bucket', Key: 'k', Body: 'x' })), 'NoSuchBucket', 404);
