@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { streamTable } from './util.js';
 import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand, type Shard } from '@aws-sdk/client-dynamodb-streams';
 import { sdk } from '../../helpers.js';
 import { kill9, startProcess, type NimbusProcess } from '../../process.js';
@@ -30,10 +31,7 @@ test('shards, lineage, ranges, records and the rollover schedule survive kill -9
   let before: Shard[];
   try {
     const ddb = new DynamoDBClient(sdk(first));
-    arn = (await ddb.send(new CreateTableCommand({
-      TableName: 'kept', AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      BillingMode: 'PAY_PER_REQUEST', StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' },
-    }))).TableDescription!.LatestStreamArn!;
+    arn = await streamTable(ddb, 'kept', 'NEW_IMAGE');
     await ddb.send(new PutItemCommand({ TableName: 'kept', Item: { pk: { S: 'a' } } }));
     await advance(first, 'PT4H');
     await ddb.send(new PutItemCommand({ TableName: 'kept', Item: { pk: { S: 'b' } } }));

@@ -6,7 +6,7 @@
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  BatchWriteItemCommand, CreateTableCommand, DynamoDBClient, PutItemCommand, UpdateTableCommand,
+  BatchWriteItemCommand, DynamoDBClient, PutItemCommand, UpdateTableCommand,
 } from '@aws-sdk/client-dynamodb';
 import {
   DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand, ListStreamsCommand,
@@ -14,6 +14,7 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import { aws, nimbus, rejects, sdk } from '../../helpers.js';
 import type { Nimbus } from '../../../src/index.js';
+import { streamTable } from './util.js';
 
 let n: Nimbus;
 let ddb: DynamoDBClient;
@@ -22,16 +23,7 @@ before(async () => { n = await nimbus(); ddb = new DynamoDBClient(sdk(n)); strea
 after(async () => { await n.stop(); });
 beforeEach(() => { n.reset(); });
 
-async function table(name: string, view = 'NEW_AND_OLD_IMAGES'): Promise<string> {
-  const r = await ddb.send(new CreateTableCommand({
-    TableName: name,
-    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-    BillingMode: 'PAY_PER_REQUEST',
-    StreamSpecification: { StreamEnabled: true, StreamViewType: view as 'NEW_IMAGE' },
-  }));
-  return r.TableDescription!.LatestStreamArn!;
-}
+const table = (name: string, view?: string) => streamTable(ddb, name, view);
 
 const put = (t: string, pk: string, extra: Record<string, { S: string }> = {}) =>
   ddb.send(new PutItemCommand({ TableName: t, Item: { pk: { S: pk }, ...extra } }));

@@ -10,10 +10,10 @@ import {
 import { DynamoDBClient, CreateTableCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { SQSClient, CreateQueueCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { DynamoDBStreamsClient, DescribeStreamCommand } from '@aws-sdk/client-dynamodb-streams';
-import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { nimbus, rejects, sdk } from '../../helpers.js';
 import type { Nimbus } from '../../../src/index.js';
-import { createFn, role } from './util.js';
+import { createFn, loggedEvents, role, sleep, until } from './util.js';
 
 let n: Nimbus;
 let lambda: LambdaClient;
@@ -28,19 +28,7 @@ before(async () => {
 });
 after(async () => { n.reset(); await n.stop(); });
 
-const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
-async function until<T>(f: () => Promise<T>, ok: (v: T) => boolean, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  let v = await f();
-  while (!ok(v) && Date.now() < end) { await sleep(50); v = await f(); }
-  return v;
-}
-async function events(fn: string): Promise<any[]> {
-  try {
-    const r = await logs.send(new FilterLogEventsCommand({ logGroupName: `/aws/lambda/${fn}`, filterPattern: '"EVENT"' }));
-    return (r.events ?? []).map((e) => JSON.parse(e.message!.slice(e.message!.indexOf('EVENT ') + 6)));
-  } catch { return []; }
-}
+const events = (fn: string) => loggedEvents(logs, fn);
 async function table(name: string): Promise<string> {
   const t = await ddb.send(new CreateTableCommand({ TableName: name, BillingMode: 'PAY_PER_REQUEST',
     AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],

@@ -12,10 +12,10 @@ import {
 } from '@aws-sdk/client-kinesis';
 import { SQSClient, CreateQueueCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { S3Client, CreateBucketCommand, ListObjectsV2Command, GetObjectCommand } from '@aws-sdk/client-s3';
-import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { aws, nimbus, rejects, sdk } from '../../helpers.js';
 import type { Nimbus } from '../../../src/index.js';
-import { createFn, role } from './util.js';
+import { createFn, loggedEvents, role, sleep, until } from './util.js';
 
 let n: Nimbus;
 let lambda: LambdaClient;
@@ -31,19 +31,10 @@ before(async () => {
 after(async () => { n.reset(); await n.stop(); });
 
 const ARN = (name: string) => `arn:aws:kinesis:us-east-1:000000000000:stream/${name}`;
-const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
-async function until<T>(f: () => Promise<T>, ok: (v: T) => boolean, ms = 15_000, tick?: string): Promise<T> {
-  const end = Date.now() + ms;
-  let v = await f();
-  while (!ok(v) && Date.now() < end) { if (tick) n.clock.advance(tick); await sleep(75); v = await f(); }
-  return v;
-}
-async function events(fn: string): Promise<any[]> {
-  try {
-    const r = await logs.send(new FilterLogEventsCommand({ logGroupName: `/aws/lambda/${fn}`, filterPattern: '"EVENT"' }));
-    return (r.events ?? []).map((e) => JSON.parse(e.message!.slice(e.message!.indexOf('EVENT ') + 6)));
-  } catch { return []; }
-}
+const events = (fn: string) => loggedEvents(logs, fn);
+/** Polls every 75 ms; with `tick`, the clock moves that much between polls (retries come due). */
+const poll = <T>(f: () => Promise<T>, ok: (v: T) => boolean, ms = 15_000, tick?: string) =>
+  until(f, ok, ms, tick ? () => n.clock.advance(tick) : undefined, 75);
 async function stream(name: string, shards = 1): Promise<string> {
   await kinesis.send(new CreateStreamCommand({ StreamName: name, ShardCount: shards }));
   n.clock.advance('PT2S');
@@ -84,7 +75,7 @@ test('records reach the function in order, in the Kinesis event shape; defaults 
   await put('ks-shape', 'a', { n: 1 });
   await put('ks-shape', 'b', { n: 2 });
   await put('ks-shape', 'a', 'plain text');
-  const evs = await until(() => events('ks-ok'), (e) => e.flatMap((x) => x.Records).length >= 3);
+  const evs = await poll(() => events('ks-ok'), (e) => e.flatMap((x) => x.Records).length >= 3);
   const recs = evs.flatMap((x) => x.Records);
   assert.deepEqual(recs.map(decoded), ['{"n":1}', '{"n":2}', 'plain text']);
   const r0 = recs[0];
@@ -162,7 +153,7 @@ test('an S3 on-failure destination gets the record with the payload, under aws/l
   await put('ks-s3', 'k', 'lost');
   const m = await lambda.send(new CreateEventSourceMappingCommand({ FunctionName: 'ks-s3', EventSourceArn: arn, StartingPosition: 'TRIM_HORIZON',
     MaximumRetryAttempts: 0, DestinationConfig: { OnFailure: { Destination: 'arn:aws:s3:::ks-failed' } } }));
-  const list = await until(() => s3.send(new ListObjectsV2Command({ Bucket: 'ks-failed' })), (r) => (r.KeyCount ?? 0) > 0, 15_000, 'PT1S');
+  const list = await poll(() => s3.send(new ListObjectsV2Command({ Bucket: 'ks-failed' })), (r) => (r.KeyCount ?? 0) > 0, 15_000, 'PT1S');
   const key = list.Contents![0].Key!;
   assert.match(key, new RegExp(`^aws/lambda/${m.UUID}/shardId-000000000000/\\d{4}/\\d\\d/\\d\\d/\\d{4}-\\d\\d-\\d\\dT\\d\\d\\.\\d\\d\\.\\d\\d-`));
   const body = JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: 'ks-failed', Key: key }))).Body!.transformToString());
@@ -186,7 +177,7 @@ exports.handler = async (e) => {
   const m = await lambda.send(new CreateEventSourceMappingCommand({ FunctionName: 'ks-partial', EventSourceArn: arn, StartingPosition: 'TRIM_HORIZON',
     FunctionResponseTypes: ['ReportBatchItemFailures'],
     FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ data: { temperature: [{ numeric: ['>', 10] }] } }) }] } }));
-  const evs = await until(() => events('ks-partial'), (e) => e.length >= 2, 15_000, 'PT1S');
+  const evs = await poll(() => events('ks-partial'), (e) => e.length >= 2, 15_000, 'PT1S');
   const ids = evs.map((e) => e.Records.map((r: any) => JSON.parse(decoded(r)).id));
   assert.deepEqual(ids[0], [1, 2, 4], 'records not matching the filter (and non-JSON data) are not sent');
   assert.deepEqual(ids[1], [2, 4], 'the retry starts at the failed record');
@@ -209,12 +200,12 @@ test('LATEST skips what came before; AT_TIMESTAMP starts at the time given', asy
     StartingPositionTimestamp: cut }));
   assert.equal(at.StartingPosition, 'AT_TIMESTAMP');
   assert.equal(at.StartingPositionTimestamp?.getTime(), cut.getTime());
-  await until(() => lambda.send(new GetEventSourceMappingCommand({ UUID: latest.UUID })), (x) => x.State === 'Enabled');
+  await poll(() => lambda.send(new GetEventSourceMappingCommand({ UUID: latest.UUID })), (x) => x.State === 'Enabled');
   await sleep(600); // the poller takes its LATEST position
   await put('ks-pos', 'k', 'newest');
-  const a = await until(() => events('ks-at'), (e) => e.flatMap((x) => x.Records).length >= 2);
+  const a = await poll(() => events('ks-at'), (e) => e.flatMap((x) => x.Records).length >= 2);
   assert.deepEqual(a.flatMap((x) => x.Records).map(decoded), ['new', 'newest']);
-  const l = await until(() => events('ks-latest'), (e) => e.length >= 1);
+  const l = await poll(() => events('ks-latest'), (e) => e.length >= 1);
   assert.deepEqual(l.flatMap((x) => x.Records).map(decoded), ['newest']);
   await lambda.send(new DeleteEventSourceMappingCommand({ UUID: latest.UUID }));
   await lambda.send(new DeleteEventSourceMappingCommand({ UUID: at.UUID }));
@@ -234,7 +225,7 @@ test('after a split the parent shard is finished before its children', async () 
   assert.equal(shards.length, 3);
   for (let i = 0; i < 3; i++) await put('ks-split', 'same-key', `after-${i}`);
   const m = await lambda.send(new CreateEventSourceMappingCommand({ FunctionName: 'ks-split', EventSourceArn: arn, StartingPosition: 'TRIM_HORIZON', BatchSize: 1 }));
-  const evs = await until(() => events('ks-split'), (e) => e.length >= 6);
+  const evs = await poll(() => events('ks-split'), (e) => e.length >= 6);
   const order = evs.flatMap((e) => e.Records.map(decoded));
   assert.deepEqual(order, ['before-0', 'before-1', 'before-2', 'after-0', 'after-1', 'after-2']);
   assert.ok(evs[3].Records[0].eventID.startsWith('shardId-00000000000'));
@@ -249,7 +240,7 @@ test('ParallelizationFactor: concurrent batches per shard, each partition key in
   const m = await lambda.send(new CreateEventSourceMappingCommand({ FunctionName: 'ks-par', EventSourceArn: arn, StartingPosition: 'TRIM_HORIZON',
     ParallelizationFactor: 4, BatchSize: 100 }));
   assert.equal(m.ParallelizationFactor, 4);
-  const evs = await until(() => events('ks-par'), (e) => e.flatMap((x) => x.Records).length >= 12);
+  const evs = await poll(() => events('ks-par'), (e) => e.flatMap((x) => x.Records).length >= 12);
   assert.ok(evs.length > 1, 'the shard\'s records went out in more than one concurrent batch');
   const all = evs.flatMap((e) => e.Records.map((r: any) => JSON.parse(decoded(r))));
   assert.equal(all.length, 12);
@@ -275,7 +266,7 @@ test('an enhanced fan-out consumer ARN; the aws CLI creates and reads a Kinesis 
   assert.equal(m.BatchSize, 10);
   assert.equal(m.StartingPosition, 'TRIM_HORIZON');
   await put('ks-efo', 'p', 'via consumer');
-  const evs = await until(() => events('ks-efo'), (e) => e.length >= 1);
+  const evs = await poll(() => events('ks-efo'), (e) => e.length >= 1);
   assert.equal(decoded(evs[0].Records[0]), 'via consumer');
   assert.equal(evs[0].Records[0].eventSourceARN, arn);
   const bad = await aws(n, ['lambda', 'create-event-source-mapping', '--function-name', 'ks-efo', '--event-source-arn', arn, '--region', 'us-east-1']);
@@ -297,9 +288,9 @@ test('TumblingWindowInSeconds: state carried across invocations, a final invocat
   const m = await lambda.send(new CreateEventSourceMappingCommand({ FunctionName: 'ks-window', EventSourceArn: arn, StartingPosition: 'TRIM_HORIZON',
     TumblingWindowInSeconds: 60 }));
   assert.equal(m.TumblingWindowInSeconds, 60);
-  await until(() => events('ks-window'), (e) => e.length >= 1);
+  await poll(() => events('ks-window'), (e) => e.length >= 1);
   await put('ks-window', 'k', 'b');
-  let evs = await until(() => events('ks-window'), (e) => e.length >= 2);
+  let evs = await poll(() => events('ks-window'), (e) => e.length >= 2);
   assert.equal(evs[0].shardId, 'shardId-000000000000');
   assert.equal(evs[0].eventSourceARN, arn);
   assert.equal(evs[0].isFinalInvokeForWindow, false);
@@ -310,12 +301,12 @@ test('TumblingWindowInSeconds: state carried across invocations, a final invocat
   assert.deepEqual(evs[1].state, { count: 1 }, 'the state the first invocation returned');
   assert.deepEqual(evs[1].Records.map(decoded), ['b']);
   n.clock.advance('PT60S');
-  evs = await until(() => events('ks-window'), (e) => e.length >= 3);
+  evs = await poll(() => events('ks-window'), (e) => e.length >= 3);
   assert.equal(evs[2].isFinalInvokeForWindow, true);
   assert.deepEqual(evs[2].Records, []);
   assert.deepEqual(evs[2].state, { count: 2 });
   await put('ks-window', 'k', 'c');
-  evs = await until(() => events('ks-window'), (e) => e.length >= 4);
+  evs = await poll(() => events('ks-window'), (e) => e.length >= 4);
   assert.deepEqual(evs[3].state, {}, 'a new window starts with a fresh state');
   assert.equal(evs[3].window.start, evs[0].window.end, 'the next window');
   await lambda.send(new DeleteEventSourceMappingCommand({ UUID: m.UUID }));
@@ -331,10 +322,10 @@ test('MaximumRecordAgeInSeconds: records older than the limit are skipped and re
   const m = await lambda.send(new CreateEventSourceMappingCommand({ FunctionName: 'ks-age', EventSourceArn: arn, StartingPosition: 'TRIM_HORIZON',
     MaximumRecordAgeInSeconds: 60, DestinationConfig: { OnFailure: { Destination: 'arn:aws:sqs:us-east-1:000000000000:ks-age-failures' } } }));
   await rejects(lambda.send(new UpdateEventSourceMappingCommand({ UUID: m.UUID, MaximumRecordAgeInSeconds: 30 })), 'InvalidParameterValueException', 400);
-  const evs = await until(() => events('ks-age'), (e) => e.length >= 1);
+  const evs = await poll(() => events('ks-age'), (e) => e.length >= 1);
   assert.deepEqual(evs.flatMap((e) => e.Records.map(decoded)), ['fresh']);
   const q = (await sqs.send(new CreateQueueCommand({ QueueName: 'ks-age-failures' }))).QueueUrl!;
-  const msg = (await until(() => sqs.send(new ReceiveMessageCommand({ QueueUrl: q, WaitTimeSeconds: 0 })), (r) => !!r.Messages?.length)).Messages![0];
+  const msg = (await poll(() => sqs.send(new ReceiveMessageCommand({ QueueUrl: q, WaitTimeSeconds: 0 })), (r) => !!r.Messages?.length)).Messages![0];
   const rec = JSON.parse(msg.Body!);
   assert.equal(rec.requestContext.condition, 'RecordAgeExceeded');
   assert.equal(rec.requestContext.approximateInvokeCount, 0);
@@ -352,11 +343,11 @@ test('shards are independent: a batch retried on one shard holds up no other', a
   const at = (data: string, hash: bigint) => kinesis.send(new PutRecordCommand({ StreamName: 'ks-two', PartitionKey: 'p', ExplicitHashKey: hash.toString(), Data: Buffer.from(data) }));
   await at('stuck', 0n);
   const m = await lambda.send(new CreateEventSourceMappingCommand({ FunctionName: 'ks-two', EventSourceArn: arn, StartingPosition: 'TRIM_HORIZON' }));
-  await until(() => events('ks-two'), (e) => e.length >= 1);
+  await poll(() => events('ks-two'), (e) => e.length >= 1);
   await at('free', (1n << 127n) + 1n);
   // The stuck batch retries forever (MaximumRetryAttempts -1): wait for a retry and the free record.
   const stuckCount = (e: any[]) => e.filter((x) => decoded(x.Records[0]) === 'stuck').length;
-  const evs = await until(() => events('ks-two'),
+  const evs = await poll(() => events('ks-two'),
     (e) => stuckCount(e) >= 2 && e.some((x) => x.Records.some((r: any) => decoded(r) === 'free')), 15_000, 'PT1S');
   const free = evs.find((x) => x.Records.some((r: any) => decoded(r) === 'free'));
   assert.ok(free, 'the other shard\'s record went through while the first shard retries');

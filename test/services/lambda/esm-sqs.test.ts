@@ -10,10 +10,10 @@ import {
 import {
   SQSClient, CreateQueueCommand, SendMessageBatchCommand, SendMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand,
 } from '@aws-sdk/client-sqs';
-import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { aws, nimbus, rejects, sdk } from '../../helpers.js';
 import type { Nimbus } from '../../../src/index.js';
-import { createFn, role } from './util.js';
+import { createFn, loggedEvents, role, sleep, until } from './util.js';
 
 let n: Nimbus;
 let lambda: LambdaClient;
@@ -28,7 +28,6 @@ before(async () => {
 after(async () => { n.reset(); await n.stop(); });
 
 const ACCOUNT = '000000000000';
-const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
 async function queue(name: string, attrs: Record<string, string> = {}) {
   const url = (await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attrs }))).QueueUrl!;
   return { url, arn: `arn:aws:sqs:us-east-1:${ACCOUNT}:${name}` };
@@ -37,19 +36,7 @@ async function counts(url: string) {
   const a = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }))).Attributes!;
   return { visible: Number(a.ApproximateNumberOfMessages), inflight: Number(a.ApproximateNumberOfMessagesNotVisible) };
 }
-async function until<T>(f: () => Promise<T>, ok: (v: T) => boolean, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  let v = await f();
-  while (!ok(v) && Date.now() < end) { await sleep(50); v = await f(); }
-  return v;
-}
-/** The events a function logged as "EVENT <json>". */
-async function events(fn: string): Promise<any[]> {
-  try {
-    const r = await logs.send(new FilterLogEventsCommand({ logGroupName: `/aws/lambda/${fn}`, filterPattern: '"EVENT"' }));
-    return (r.events ?? []).map((e) => JSON.parse(e.message!.slice(e.message!.indexOf('EVENT ') + 6)));
-  } catch { return []; }
-}
+const events = (fn: string) => loggedEvents(logs, fn);
 const LOGGING = 'exports.handler = async (e) => { console.log("EVENT " + JSON.stringify(e)); return {}; };';
 
 test('mapping API: Creating → Enabled, get, list with filters and pages, update, delete; AWS validation', async () => {
