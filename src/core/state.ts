@@ -54,7 +54,7 @@ export interface StateDef<S> {
   /** Global services (IAM) keep one scope per account, whatever the region. */
   global?: boolean;
   create(c: CollectionFactory): S;
-  /** Rebuilds derived, in-memory indexes after the collections were loaded. */
+  /** Rebuilds derived, in-memory indexes after the collections were loaded (before onRebuild hooks). */
   rebuild?(s: S): void;
 }
 
@@ -62,11 +62,19 @@ interface ScopeEntry<S> { state: S; collections: Map<string, Collection<unknown>
 
 class ServiceStates<S> {
   readonly scopes = new Map<string, ScopeEntry<S>>();
+  /** Work registered through the accessor's onRebuild. */
+  readonly rebuildHooks: ((s: S) => void)[] = [];
   /** The scope asked for last: most requests in a row are for the same one. */
   private last: ScopeEntry<S> | undefined;
   constructor(readonly def: StateDef<S>) {}
 
   clear(): void { this.scopes.clear(); this.last = undefined; }
+
+  /** After a load: the service's own rebuild (derived indexes), then the registered hooks. */
+  rebuild(state: S): void {
+    this.def.rebuild?.(state);
+    for (const h of this.rebuildHooks) h(state);
+  }
 
   get(account: string, region: string): ScopeEntry<S> {
     if (this.def.global) region = 'global';
@@ -95,11 +103,23 @@ class ServiceStates<S> {
 const registry = new Map<string, ServiceStates<unknown>>();
 const resetHooks: ((service?: string) => void)[] = [];
 
-/** Declares a service's state; returns the accessor handlers use: `state(ctx)`. */
-export function defineState<S>(def: StateDef<S>): (scope: Scope) => S {
+/** The accessor handlers use, `state(ctx)`, and where work to redo after a load registers. */
+export interface StateAccessor<S> {
+  (scope: Scope): S;
+  /**
+   * Runs `hook` on every scope loaded from the journal or a snapshot, after the service's own
+   * rebuild: for what lives outside the collections (timers, pollers, deliveries) to start again.
+   */
+  onRebuild(hook: (s: S) => void): void;
+}
+
+/** Declares a service's state; returns its accessor. */
+export function defineState<S>(def: StateDef<S>): StateAccessor<S> {
   const states = new ServiceStates<S>(def);
   registry.set(def.service, states as ServiceStates<unknown>);
-  return (scope) => states.get(scope.accountId, scope.region).state;
+  return Object.assign((scope: Scope) => states.get(scope.accountId, scope.region).state, {
+    onRebuild: (hook: (s: S) => void) => { states.rebuildHooks.push(hook); },
+  });
 }
 
 /** Called on reset, for state kept outside collections (e.g. timers). */
@@ -128,7 +148,7 @@ export function* allRecords(): Generator<Snapshot['records'][number]> {
 
 /** Loads records (from the journal or a snapshot) into their collections, then rebuilds. */
 export function loadRecords(records: Iterable<Snapshot['records'][number]>, journal = false): number {
-  const touched = new Set<ScopeEntry<unknown> & { def: StateDef<unknown> }>();
+  const touched = new Map<ScopeEntry<unknown>, ServiceStates<unknown>>();
   let n = 0;
   for (const [service, account, region, coll, key, value] of records) {
     const s = registry.get(service);
@@ -137,10 +157,10 @@ export function loadRecords(records: Iterable<Snapshot['records'][number]>, jour
     const c = e.collections.get(coll);
     if (!c) continue;
     if (journal) c.set(key, value); else c.load(key, value);
-    touched.add(Object.assign(e, { def: s.def }));
+    touched.set(e, s);
     n++;
   }
-  for (const e of touched) e.def.rebuild?.(e.state);
+  for (const [e, s] of touched) s.rebuild(e.state);
   return n;
 }
 

@@ -189,14 +189,12 @@ export const kinesisState = defineState<KinesisState>({
       sh.lastT = list[list.length - 1].t;
     }
     for (const st of s.live.values()) for (const sh of st.shards.values()) if (sh.rec.e !== undefined && sh.rec.e > st.ctr) st.ctr = sh.rec.e;
-    for (const h of rebuildHooks) h(s);
   },
 });
 
 const allStates = new Set<KinesisState>();
-const rebuildHooks: ((s: KinesisState) => void)[] = [];
 /** Lets retention resume its timers after a restart. */
-export function onRebuild(h: (s: KinesisState) => void): void { rebuildHooks.push(h); }
+export const onRebuild = kinesisState.onRebuild;
 
 onReset((service) => {
   if (service && service !== 'kinesis') return;

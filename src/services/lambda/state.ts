@@ -185,10 +185,7 @@ export const state = defineState({
     /** Tags of event source mappings and code signing configs, keyed by ARN. */
     resourceTags: c.collection<Record<string, string>>('resourceTags'),
   }),
-  // Background work (the async queue, event source pollers) starts again after a load.
-  rebuild: (s) => { for (const h of rebuildHooks) h(s); },
 });
-const rebuildHooks: ((s: unknown) => void)[] = [];
-/** Registers work to restart when state is loaded (journal replay, snapshot). */
-export function onRebuild(h: (s: LambdaState) => void): void { rebuildHooks.push(h as (s: unknown) => void); }
+/** Background work (the async queue, event source pollers) to restart when state is loaded. */
+export const onRebuild = state.onRebuild;
 export type LambdaState = ReturnType<typeof state>;

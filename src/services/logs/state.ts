@@ -111,7 +111,6 @@ export const state = defineState({
     for (const x of s.streams.values()) indexStream(s, x);
     s.subsByGroup.clear();
     for (const x of s.subscriptions.values()) indexSubscription(s, x);
-    for (const g of s.groups.values()) rebuildHooks.forEach((h) => h(s, g));
   },
 });
 export type LogsState = ReturnType<typeof state>;
@@ -124,8 +123,9 @@ export function indexStream(s: LogsState, x: StreamRec): void {
 }
 
 /** Work to redo for each group after a load (retention timers). */
-const rebuildHooks: ((s: LogsState, g: GroupRec) => void)[] = [];
-export const onGroupRebuild = (h: (s: LogsState, g: GroupRec) => void) => { rebuildHooks.push(h); };
+export const onGroupRebuild = (h: (s: LogsState, g: GroupRec) => void) => {
+  state.onRebuild((s) => { for (const g of s.groups.values()) h(s, g); });
+};
 
 export function indexSubscription(s: LogsState, x: SubscriptionRec): void {
   const list = (s.subsByGroup.get(x.group) ?? []).filter((y) => y.name !== x.name);

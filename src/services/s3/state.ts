@@ -184,7 +184,6 @@ const scoped = defineState<S3State>({
     }
     for (const l of s.history.values()) l.sort((a, b) => (b.seq ?? 0) - (a.seq ?? 0));
     s.seq.next = top + 1;
-    for (const h of rebuildHooks) h(s);
     for (const b of s.buckets.keys()) s.index.set(b, new KeyIndex());
     const byBucket = new Map<string, string[]>();
     for (const o of s.objects.values()) {
@@ -200,9 +199,8 @@ const scoped = defineState<S3State>({
   },
 });
 
-const rebuildHooks: ((s: S3State) => void)[] = [];
 /** Runs after a load (journal or snapshot): re-arms timers kept outside the collections. */
-export function onRebuild(h: (s: S3State) => void): void { rebuildHooks.push(h); }
+export const onRebuild = scoped.onRebuild;
 
 /** The one S3 state (see above for why it is not per account and region). */
 export const s3State = (): S3State => scoped({ accountId: 'global', region: 'global' });

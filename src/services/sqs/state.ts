@@ -217,14 +217,12 @@ export const sqsState = defineState<SqsState>({
       if (q) q.dedup.set(d.k, d); else s.dedup.delete(`${d.q}/${d.k}`);
     }
     for (const q of s.live.values()) q.engine.tick(now);
-    for (const hook of rebuildHooks) hook(s);
   },
 });
 
 const allStates = new Set<SqsState>();
-const rebuildHooks: ((s: SqsState) => void)[] = [];
 /** Lets the move-task runner resume its tasks after a restart. */
-export function onRebuild(h: (s: SqsState) => void): void { rebuildHooks.push(h); }
+export const onRebuild = sqsState.onRebuild;
 
 // Reset drops the scopes; waiting receives and timers of the old queues end here.
 onReset((service) => {
