@@ -5,6 +5,7 @@ import { ServiceError } from '../../core/errors.js';
 import { clock } from '../../core/clock-instance.js';
 import type { RequestContext } from '../service.js';
 import type { KinesisOperations } from '../../protocols/types/kinesis.js';
+import { toDate } from '../../protocols/shapes.js';
 import { kinesisState, type KinesisState, type Stream } from './state.js';
 
 export type In<K extends keyof KinesisOperations> = KinesisOperations[K]['input'];
@@ -129,4 +130,4 @@ export function javaDate(ms: number): string {
   return `${day} ${mon} ${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} UTC ${d.getUTCFullYear()}`;
 }
 
-export const toMs = (t: Date | number | string): number => (t instanceof Date ? t.getTime() : typeof t === 'number' ? t : Date.parse(t));
+export const toMs = (t: Date | number | string): number => toDate(t).getTime();
