@@ -4,6 +4,8 @@
 //   1 GiB PutObject and GetObject (path-style, UNSIGNED-PAYLOAD, one stream each way): MB/s,
 //   and the server's RSS growth sampled every 50 ms during each transfer (constant memory
 //   means a small bounded growth, whatever the size).
+//   The same PUT against bench/put-ceiling.mjs (receive and MD5 only: the least any S3 server
+//   must do), and Nimbus's share of it.
 //   ListObjectsV2 (100 keys per page) on a bucket of 1,000 keys and one of --keys keys (default
 //   1,000,000): median page latency from the start, the middle and the end of the key space.
 //   An ordered index answers all of them alike (O(log n + page)).
@@ -27,9 +29,9 @@ const PORT = Number(values.port);
 const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
 const AUTH = 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/s3/aws4_request, SignedHeaders=host;x-amz-content-sha256;x-amz-date, Signature=00';
 
-function request(method, path, { body, headers = {}, sink = false } = {}) {
+function request(method, path, { body, headers = {}, sink = false, port = PORT } = {}) {
   return new Promise((resolve, reject) => {
-    const r = http.request({ host: '127.0.0.1', port: PORT, method, path, agent, headers: {
+    const r = http.request({ host: '127.0.0.1', port, method, path, agent, headers: {
       authorization: AUTH, 'x-amz-date': '20260101T000000Z', 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD', ...headers,
     } }, (res) => {
       let bytes = 0;
@@ -93,6 +95,19 @@ async function fill(bucket, n) {
   }));
 }
 
+/** The PUT of a BYTES body against bench/put-ceiling.mjs on the next port. */
+async function ceilingPut() {
+  const port = PORT + 1;
+  const ceiling = spawn(process.execPath, ['bench/put-ceiling.mjs', String(port)], { stdio: 'inherit' });
+  try {
+    for (let i = 0; i < 200; i++) { try { await request('PUT', '/warm', { port }); break; } catch { await new Promise((r) => setTimeout(r, 25)); } }
+    return await transfer(ceiling.pid, () => request('PUT', '/x', { port, body: generated(BYTES), headers: { 'content-length': String(BYTES) } }));
+  } finally {
+    ceiling.kill('SIGTERM');
+  }
+}
+
+const { crc64Addon } = await import('../dist/src/services/s3/checksums.js');
 const dataDir = values['data-dir'] ?? mkdtempSync(join(tmpdir(), 'nimbus-s3-bench-'));
 const server = spawn(process.execPath, ['bin/nimbus.js', 'start', '--port', String(PORT), '--log-level', 'warn', '--data-dir', dataDir], { stdio: 'inherit' });
 try {
@@ -103,8 +118,10 @@ try {
     const r = await request('GET', '/stream/big', { sink: true });
     if (r.bytes !== BYTES) throw new Error(`GET returned ${r.bytes} of ${BYTES} bytes`);
   });
-  console.log(`S3 ${values.gib} GiB over loopback (--data-dir ${values['data-dir'] ? dataDir : 'a temporary folder'}):`);
+  const ceiling = await ceilingPut();
+  console.log(`S3 ${values.gib} GiB over loopback (--data-dir ${values['data-dir'] ? dataDir : 'a temporary folder'}; CRC64NVME by ${crc64Addon() ? 'native/crc64nvme' : 'aws-crt'}):`);
   console.log(`  PUT ${put.mbPerS.toFixed(0)} MB/s (${put.seconds.toFixed(2)} s), server RSS +${put.rssGrowthMb.toFixed(1)} MB over ${put.before.toFixed(1)} MB`);
+  console.log(`  PUT ceiling (receive + MD5 only) ${ceiling.mbPerS.toFixed(0)} MB/s: Nimbus at ${(put.mbPerS / ceiling.mbPerS).toFixed(2)}x`);
   console.log(`  GET ${get.mbPerS.toFixed(0)} MB/s (${get.seconds.toFixed(2)} s), server RSS +${get.rssGrowthMb.toFixed(1)} MB over ${get.before.toFixed(1)} MB`);
 
   await request('PUT', '/small');
