@@ -1,6 +1,7 @@
 // The checksums S3 computes over object bodies as they stream (never buffered): CRC32 (zlib),
-// CRC32C (aws-crt), CRC64NVME (native/crc64nvme, else aws-crt), SHA-1 and SHA-256 (node:crypto). Values on
-// the wire are the base64 of the big-endian digest, as in x-amz-checksum-<algorithm>.
+// CRC32C (aws-crt), CRC64NVME (native/crc64nvme, else aws-crt), SHA-1 and SHA-256
+// (node:crypto). Values on the wire are the base64 of the big-endian digest, as in
+// x-amz-checksum-<algorithm>.
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html
 import { createHash, type Hash } from 'node:crypto';
 import { createRequire } from 'node:module';
