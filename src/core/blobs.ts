@@ -126,10 +126,19 @@ declare const WebAssembly: { Memory: new (size: { initial: number; maximum: numb
 /**
  * Page-aligned 1 MiB buffers for direct I/O. A WebAssembly memory is page-aligned; an
  * ArrayBuffer comes from malloc, 16 bytes past a page, and the kernel refuses it (EINVAL).
+ * They are cut ALIGNED_BATCH at a time from one memory: V8 reserves ~10 GiB of address space
+ * (not memory) for each WebAssembly memory, so one per buffer would inflate VmSize.
  */
+const ALIGNED_BATCH = 2 * SLABS_IN_FLIGHT;
 const alignedPool: Buffer[] = [];
-const takeAligned = (): Buffer => alignedPool.pop() ?? Buffer.from(new WebAssembly.Memory({ initial: SLAB >> 16, maximum: SLAB >> 16 }).buffer);
-const giveAligned = (b: Buffer): void => { if (alignedPool.length < 2 * SLABS_IN_FLIGHT) alignedPool.push(b); };
+function takeAligned(): Buffer {
+  if (!alignedPool.length) {
+    const memory = new WebAssembly.Memory({ initial: (ALIGNED_BATCH * SLAB) >> 16, maximum: (ALIGNED_BATCH * SLAB) >> 16 }).buffer;
+    for (let i = 0; i < ALIGNED_BATCH; i++) alignedPool.push(Buffer.from(memory, i * SLAB, SLAB));
+  }
+  return alignedPool.pop()!;
+}
+const giveAligned = (b: Buffer): void => { if (alignedPool.length < ALIGNED_BATCH) alignedPool.push(b); };
 
 /** A file opened for direct I/O, or for buffered I/O on a file system without it. */
 const openDirect = (path: string, flags: number): Promise<FileHandle> => open(path, flags | fsc.O_DIRECT)
