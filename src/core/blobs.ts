@@ -17,7 +17,7 @@
 // one synchronous write (still before the 2xx) and read back whole. Reads of a small blob are
 // a BufferStream, which the gateway sends in one write with the headers.
 import { hash, randomUUID } from 'node:crypto';
-import { constants as fsc, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, renameSync, unlinkSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, constants as fsc, existsSync, mkdirSync, mkdtempSync, openSync, writeSync, readdirSync, readFileSync, rmSync, renameSync, unlinkSync, statSync, writeFileSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,7 +54,7 @@ export class BufferStream extends Readable {
 
 /** Where blobs go: DIR/blobs with --data-dir, else a temporary folder (set on first use). */
 export function setBlobRoot(dataDir: string | undefined): void {
-  if (dataDir) { root = join(dataDir, 'blobs'); temporary = false; mkdirSync(root, { recursive: true }); madeDirs.clear(); }
+  if (dataDir) { root = join(dataDir, 'blobs'); temporary = false; mkdirSync(root, { recursive: true }); madeDirs.clear(); directIo = undefined; }
 }
 
 function dir(): string {
@@ -140,9 +140,31 @@ function takeAligned(): Buffer {
 }
 const giveAligned = (b: Buffer): void => { if (alignedPool.length < ALIGNED_BATCH) alignedPool.push(b); };
 
-/** A file opened for direct I/O, or for buffered I/O on a file system without it. */
-const openDirect = (path: string, flags: number): Promise<FileHandle> => open(path, flags | fsc.O_DIRECT)
-  .catch((e: NodeJS.ErrnoException) => { if (e.code === 'EINVAL') return open(path, flags); throw e; });
+/**
+ * Whether the blob folder's file system takes direct I/O from these buffers: probed once per
+ * folder with one aligned block, so a file system that refuses it (at open, or at write, with
+ * stricter alignment) gets buffered I/O instead of failed uploads.
+ */
+let directIo: boolean | undefined;
+function directIoWorks(): boolean {
+  if (directIo !== undefined) return directIo;
+  const probe = join(dir(), `.direct-io-probe-${process.pid}`);
+  const buffer = takeAligned();
+  try {
+    const fd = openSync(probe, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_TRUNC | fsc.O_DIRECT);
+    try { writeSync(fd, buffer, 0, BLOCK, 0); } finally { closeSync(fd); }
+    directIo = true;
+  } catch {
+    directIo = false;
+  } finally {
+    giveAligned(buffer);
+    rmSync(probe, { force: true });
+  }
+  return directIo;
+}
+
+/** Opens a blob file for direct I/O where the file system takes it, else for buffered I/O. */
+const openDirect = (path: string, flags: number): Promise<FileHandle> => open(path, directIoWorks() ? flags | fsc.O_DIRECT : flags);
 
 /**
  * Socket reads are 64 KiB; handling each on its own (a file write on the thread pool, a hash
@@ -299,7 +321,7 @@ export function deleteBlob(id: string): void {
 export function closeBlobs(): void {
   inMemory.clear(); madeDirs.clear();
   if (temporary && root) rmSync(root, { recursive: true, force: true });
-  root = undefined; temporary = false;
+  root = undefined; temporary = false; directIo = undefined;
 }
 
 /** Every blob, for snapshots: id and bytes (read whole: snapshots are JSON documents). */
