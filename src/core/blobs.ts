@@ -12,7 +12,7 @@
 // faulting it back in capped even `dd` at ~310 MB/s for a 1 GiB file, against 1.4-1.7 GB/s
 // with oflag=direct.
 //
-// Small blobs (up to SMALL bytes, most S3 objects in tests) skip the file round trips that
+// Small blobs (up to SMALL_BLOB bytes, most S3 objects in tests) skip the file round trips that
 // dominate their cost: in memory mode they stay in memory; with --data-dir they are written in
 // one synchronous write (still before the 2xx) and read back whole. Reads of a small blob are
 // a BufferStream, which the gateway sends in one write with the headers.
@@ -36,7 +36,6 @@ let temporary = false;
 
 /** Blobs up to this size are held whole (in memory, or written in one go). */
 export const SMALL_BLOB = 64 * 1024;
-const SMALL = SMALL_BLOB;
 /** Small blobs of an in-memory Nimbus, by id. */
 const inMemory = new Map<string, Buffer>();
 /** Owner folders known to exist (saves a mkdir per blob). */
@@ -93,13 +92,13 @@ export async function putBlob(source: Readable | Buffer, observers: BlobObserver
   const id = `${owner}/${randomUUID()}`;
   // Already whole in memory (a small request body the gateway read in one go).
   const given = Buffer.isBuffer(source) ? source : source instanceof BufferStream ? source.buffer : undefined;
-  if (given && given.length <= SMALL) return storeWhole(id, owner, given, observers);
+  if (given && given.length <= SMALL_BLOB) return storeWhole(id, owner, given, observers);
   let size = 0;
-  // Read up to SMALL bytes first: a body that ends by then is stored whole, hashed in one call.
+  // Read up to SMALL_BLOB bytes first: a body that ends by then is stored whole, hashed in one call.
   const it = (Buffer.isBuffer(source) ? Readable.from([source]) : source)[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   const head: Buffer[] = [];
   let more = true;
-  while (size <= SMALL) {
+  while (size <= SMALL_BLOB) {
     const r = await it.next();
     if (r.done) { more = false; break; }
     const c = Buffer.isBuffer(r.value) ? r.value : Buffer.from(r.value);
@@ -261,7 +260,7 @@ export function readBlob(id: string, range?: { start: number; end: number }): Re
   const path = pathOf(id);
   if (!memoryMode()) {
     // A small file is read in one go (it was written in one go).
-    try { if (statSync(path).size <= SMALL) whole = readFileSync(path); } catch { /* missing: the stream errors */ }
+    try { if (statSync(path).size <= SMALL_BLOB) whole = readFileSync(path); } catch { /* missing: the stream errors */ }
   }
   if (whole) return new BufferStream(range ? whole.subarray(range.start, range.end + 1) : whole);
   return new DirectReader(path, range?.start ?? 0, range?.end ?? Infinity);
@@ -341,7 +340,7 @@ export function* allBlobs(): Generator<[string, Buffer]> {
 /** Puts a blob back under its id (loading a snapshot). */
 export function restoreBlob(id: string, data: Buffer): void {
   const path = pathOf(id);
-  if (memoryMode() && data.length <= SMALL) { inMemory.set(id, data); return; }
+  if (memoryMode() && data.length <= SMALL_BLOB) { inMemory.set(id, data); return; }
   ensureDir(id.slice(0, id.indexOf('/')));
   writeFileSync(`${path}.part`, data);
   renameSync(`${path}.part`, path);

@@ -27,13 +27,14 @@ export function requestedChecksum(ctx: RequestContext, input: Record<string, unk
     if (input[member] !== undefined) throw new ServiceError('NotImplemented', `Nimbus does not compute ${u} checksums yet.`, 501);
   }
   let a: ChecksumAlgorithm | undefined;
+  let given: unknown;
   for (const [algorithm, member] of MEMBERS) {
     if (input[member] === undefined) continue;
     if (a) throw new ServiceError('InvalidRequest', 'Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.', 400);
-    a = algorithm;
+    a = algorithm; given = input[member];
   }
   if (a) {
-    const v = String(input[memberOf(a)]);
+    const v = String(given);
     if (!/^[A-Za-z0-9+/]+={0,2}$/.test(v) || Buffer.from(v, 'base64').length !== DIGEST_BYTES[a]) {
       throw new ServiceError('InvalidRequest', `Value for ${headerOf(a)} header is invalid.`, 400);
     }
